@@ -1,0 +1,5 @@
+package scenario
+
+import "net/http/httptest"
+
+func httptestRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
