@@ -64,6 +64,15 @@ func (r *Reconciler) apply(ctx context.Context, st *runState) error {
 				st.unsettled = append(st.unsettled, w)
 				continue
 			}
+			if w.Status == WriteInflight && !w.Kind.IsUpdate() && r.Retry.exhausted(w, r.Now()) {
+				// Settled as not applied (the feed does not show it), and out
+				// of attempts: a creation whose outcome is unknown every time
+				// is given up like any other, not retried for ever.
+				if err := r.failed(ctx, st, w, fmt.Errorf("%w: %s", ErrUnknownOutcome, w.LastError)); err != nil {
+					return err
+				}
+				continue
+			}
 			if err := r.applyWrite(ctx, st, w); err != nil {
 				return err
 			}
@@ -154,11 +163,12 @@ func (r *Reconciler) failed(ctx context.Context, st *runState, w Write, cerr err
 			return fmt.Errorf("engine: dead-letter write %d: %w", w.ID, err)
 		}
 		return fail(ReasonRejectedByProvider, cerr.Error())
-	case w.Attempts >= r.Retry.MaxAttempts && !errors.Is(cerr, ErrBudgetExhausted):
+	case r.Retry.exhausted(w, now) && !errors.Is(cerr, ErrBudgetExhausted):
 		if err := r.Store.FailWrite(bg, w.ID, cerr.Error(), now); err != nil {
 			return fmt.Errorf("engine: dead-letter write %d: %w", w.ID, err)
 		}
-		return fail(ReasonDeadLetter, fmt.Sprintf("gave up after %d attempts: %v", w.Attempts, cerr))
+		return fail(ReasonDeadLetter, fmt.Sprintf("gave up after %d attempts over %s: %v", w.Attempts,
+			now.Sub(w.CreatedAt).Round(time.Second), cerr))
 	}
 	if errors.Is(cerr, ErrBudgetExhausted) {
 		st.stopped = cerr

@@ -32,7 +32,8 @@ func (r *Reconciler) proposer(ctx context.Context, st *runState) (Proposer, erro
 				st.proposer = p
 				return p, nil
 			}
-			r.Logger.Warn("saved fuzzy model unusable; training a new one", "pair", r.Pair.Name, "err", err)
+			r.Logger.Warn("saved fuzzy model unusable; training a new one", "pair", r.Pair.Name,
+				"run_id", st.run.ID, "err", err)
 		}
 	}
 	return r.trainFuzzy(ctx, st)

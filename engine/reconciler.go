@@ -26,6 +26,15 @@ type RetryPolicy struct {
 	MaxAttempts int           // after this many attempts a write is a dead letter
 	Base        time.Duration // first backoff
 	Max         time.Duration // backoff ceiling
+	// MaxAge gives up on a write that still fails this long after it was
+	// planned, whatever its attempts; 0 is no limit.
+	MaxAge time.Duration
+}
+
+// exhausted reports whether a write that failed its attempt at now must go
+// to the dead letters rather than be retried.
+func (p RetryPolicy) exhausted(w Write, now time.Time) bool {
+	return w.Attempts >= p.MaxAttempts || p.MaxAge > 0 && !w.CreatedAt.IsZero() && now.Sub(w.CreatedAt) >= p.MaxAge
 }
 
 // Backoff returns the delay before attempt n+1 after n failed attempts:
@@ -195,6 +204,7 @@ func (r *Reconciler) execute(ctx context.Context, opts RunOptions, body func(con
 	if err != nil {
 		return Run{}, fmt.Errorf("engine: open run of %s: %w", r.Pair.Name, err)
 	}
+	ctx = ContextWithRun(ctx, run.ID) // run_id in the log lines of what the run calls
 	log := r.Logger.With("pair", r.Pair.Name, "run_id", run.ID)
 	st := &runState{
 		run: &run, pullStarted: map[Side]time.Time{}, wrote: map[Side]int{},

@@ -55,7 +55,7 @@ func (r *Reconciler) settle(ctx context.Context, st *runState) error {
 					// writes can wait for the next run, which settles
 					// anything still unknown before it retries.
 					r.Logger.Warn("read-back deferred: rate limited", "pair", r.Pair.Name,
-						"side", s, "until", at)
+						"run_id", st.run.ID, "side", s, "until", at)
 					return nil
 				}
 				return err

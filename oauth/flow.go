@@ -73,6 +73,13 @@ func hashValue(v string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// Handles reports whether pair connects its upstream with OAuth (and its
+// provider can be built from the configuration).
+func (f *Flow) Handles(pair string) bool {
+	_, _, err := f.Provider(pair)
+	return err == nil
+}
+
 // NewTicket returns a one-time value that lets whoever holds it start
 // connecting pair without a dashboard session: the command line prints a
 // link with it for the person at the terminal, who already has the keys.

@@ -201,6 +201,9 @@ func TestTicketsWorkOnce(t *testing.T) {
 	if _, err := b.flow.NewTicket(ctx, "nope", "cli"); !errors.Is(err, engine.ErrNotFound) {
 		t.Fatalf("ticket for an unknown pair = %v", err)
 	}
+	if !b.flow.Handles("main") || b.flow.Handles("nope") {
+		t.Fatalf("Handles(main) = %v, Handles(nope) = %v", b.flow.Handles("main"), b.flow.Handles("nope"))
+	}
 }
 
 // TestThrottledRefreshStaysConnected: a 429 or 5xx from the token endpoint

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,13 +115,28 @@ func TestLoginIsRateLimited(t *testing.T) {
 
 // routeURL fills a route's parameters with values that exist in the fake.
 func routeURL(path string) string {
-	r := strings.NewReplacer(":pair", "main", ":id", "1", ":hash", "x", ":name", "app.css")
+	r := strings.NewReplacer(":pair", "main", ":id", "1", ":hash", "x", ":name", "app.css", ":provider", "lightspeed")
 	return r.Replace(path)
 }
 
-// Every route but sign-in, health and static assets refuses a request
-// without a session (pages) or a token (API): nothing is shown and
-// nothing is done.
+// publicRoutes is every route served without a session or a token, and
+// why. A route missing here must refuse anonymous requests; adding one is
+// a decision this list records.
+var publicRoutes = map[Route]string{
+	{"GET", "/login"}:               "the sign-in form",
+	{"POST", "/login"}:              "signing in",
+	{"GET", "/healthz"}:             "liveness for the process manager, says nothing",
+	{"GET", "/readyz"}:              "readiness for the load balancer, says nothing",
+	{"GET", "/static/:hash/:name"}:  "the stylesheet and script, the same for everyone",
+	{"GET", "/oauth/callback"}:      "the provider's redirect back; the state cookie and the stored one-time state authenticate it",
+	{"POST", "/webhooks/:provider"}: "provider deliveries; the provider's signature authenticates them",
+	// GET /connect/:provider is not here: without a session it needs a
+	// one-time ticket from `accord connect`, checked before anything
+	// else, and anonymous requests without one are sent to sign in.
+}
+
+// Every route but the allow-list above refuses a request without a
+// session (pages) or a token (API): nothing is shown and nothing is done.
 func TestEveryRouteRefusesAnonymousRequests(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -131,7 +147,11 @@ func TestEveryRouteRefusesAnonymousRequests(t *testing.T) {
 	}
 	checked := 0
 	for _, r := range routes {
-		if PublicRoute(r.Path) {
+		_, allowed := publicRoutes[r]
+		if PublicRoute(r.Path) != allowed {
+			t.Errorf("%s %s: PublicRoute = %v, but the allow-list says %v", r.Method, r.Path, PublicRoute(r.Path), allowed)
+		}
+		if allowed {
 			continue
 		}
 		checked++
@@ -158,6 +178,11 @@ func TestEveryRouteRefusesAnonymousRequests(t *testing.T) {
 			case !api && r.Method != http.MethodGet && res.StatusCode != http.StatusUnauthorized:
 				t.Errorf("%s %s as %s: %d, want 401", r.Method, r.Path, who.name, res.StatusCode)
 			}
+		}
+	}
+	for r := range publicRoutes {
+		if !slices.Contains(routes, r) {
+			t.Errorf("allow-listed %s %s is not registered", r.Method, r.Path)
 		}
 	}
 	if len(b.store.calls) != 0 {

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,7 +34,8 @@ type connState struct {
 // refused: reconnecting, not retrying, fixes it.
 func isAuthFailure(msg string) bool {
 	m := strings.ToLower(msg)
-	for _, s := range []string{"http 401", "http 403", "unauthorized", "forbidden", "invalid_grant", "invalid_token"} {
+	for _, s := range []string{"http 401", "http 403", "unauthorized", "forbidden", "invalid_grant", "invalid_token",
+		engine.ErrNeedsReauth.Error()} {
 		if strings.Contains(m, s) {
 			return true
 		}
@@ -59,7 +62,10 @@ func connectionState(runs []engine.Run, deadLetters int) connState {
 	switch {
 	case len(finished) == 0:
 		st.State, st.Explanation = connUnknown, "Not run yet: run the sync or test the connection."
-	case finished[0].Status == engine.RunFailed && isAuthFailure(finished[0].Error):
+	// A run stops (rather than fails) when an OAuth grant was refused or
+	// never given: it paused, and only connecting resumes it.
+	case (finished[0].Status == engine.RunFailed || finished[0].Status == engine.RunStopped) &&
+		isAuthFailure(finished[0].Error):
 		st.State, st.Explanation = connReauth, "The last run was refused: the credentials are no longer accepted. Reconnect to resume."
 	case finished[0].Status == engine.RunFailed:
 		st.State, st.Explanation = connDegraded, "The last run failed. Later runs retry from where it stopped."
@@ -120,11 +126,28 @@ func (h *Handler) showConnections(c *gin.Context) {
 	if h.Tester != nil {
 		v.TestURL = pairURL(p.Name, "connections/test")
 	}
-	if slices.Contains(h.OAuthProviders, p.UpstreamType) {
+	if h.connectsWithOAuth(p) {
 		v.ConnectURL = "/connect/" + url.PathEscape(p.UpstreamType) + "?pair=" + url.QueryEscape(p.Name)
 		v.ConnectText = "Connect " + upstreamName(p)
 		if len(runs) > 0 {
 			v.ConnectText = "Reconnect " + upstreamName(p)
+		}
+		g, err := h.grant(c, p)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		if g.known {
+			v.Grant, v.ConnectText = g.text, g.button
+			switch {
+			case g.reauth:
+				v.State, v.Explanation = connBadge(connReauth), g.text
+			case g.state == grantNone:
+				v.State, v.Explanation = views.Badge{Label: "Not connected", Tone: "warn"}, g.text
+			case st.State == connReauth && g.connectedAt.After(lastFinished(runs)):
+				v.State, v.Explanation = views.Badge{Label: "Reconnected", Tone: "ok"},
+					"Connected again since the last run was refused; the next run resumes where it stopped."
+			}
 		}
 	}
 	for _, side := range []engine.Side{engine.Local, engine.Upstream} {
@@ -152,12 +175,30 @@ func (h *Handler) showConnections(c *gin.Context) {
 }
 
 func (h *Handler) apiConnection(c *gin.Context) {
-	st, _, err := h.connection(c, pairOf(c))
+	st, runs, err := h.connection(c, pairOf(c))
 	if err != nil {
 		h.apiError(c, err)
 		return
 	}
 	out := gin.H{"state": st.State, "explanation": st.Explanation}
+	if p := pairOf(c); h.connectsWithOAuth(p) {
+		g, err := h.grant(c, p)
+		if err != nil {
+			h.apiError(c, err)
+			return
+		}
+		if g.known {
+			out["oauth"] = gin.H{"state": g.state, "description": g.text}
+			switch {
+			case g.reauth:
+				out["state"], out["explanation"] = connReauth, g.text
+			case g.state == grantNone:
+				out["state"], out["explanation"] = grantNone, g.text
+			case st.State == connReauth && g.connectedAt.After(lastFinished(runs)):
+				out["state"], out["explanation"] = connUnknown, "Connected again since the last run was refused."
+			}
+		}
+	}
 	if st.LastOK.ID != 0 {
 		out["last_ok_run"] = st.LastOK.ID
 	}
@@ -165,4 +206,76 @@ func (h *Handler) apiConnection(c *gin.Context) {
 		out["last_failed_run"], out["last_error"] = st.LastErr.ID, st.LastErr.Error
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// connectsWithOAuth reports whether the pair's upstream is connected with
+// OAuth here, so the page offers to connect it.
+func (h *Handler) connectsWithOAuth(p PairInfo) bool {
+	if h.OAuth != nil {
+		return h.OAuth.Handles(p.Name)
+	}
+	return slices.Contains(h.OAuthProviders, p.UpstreamType)
+}
+
+// grantNone is the state of a pair that was never connected: its runs
+// stop before calling the provider, so no run can say so.
+const grantNone = "not_connected"
+
+// grantInfo is a pair's OAuth connection as people read it.
+type grantInfo struct {
+	known       bool // the store was asked
+	state       string
+	reauth      bool
+	connectedAt time.Time
+	text        string
+	button      string
+}
+
+// lastFinished is when the newest finished run started.
+func lastFinished(runs []engine.Run) time.Time {
+	for _, r := range runs {
+		if r.Status != engine.RunRunning {
+			return r.StartedAt
+		}
+	}
+	return time.Time{}
+}
+
+// grant describes the pair's OAuth connection: never made, in use, or
+// refused by the provider (which pauses the pair's runs until someone
+// connects again, whatever the last run says).
+func (h *Handler) grant(c *gin.Context, p PairInfo) (grantInfo, error) {
+	if h.Connections == nil {
+		return grantInfo{}, nil
+	}
+	conn, err := h.Connections.FindConnection(c.Request.Context(), p.Name)
+	name := upstreamName(p)
+	switch {
+	case errors.Is(err, engine.ErrNotFound):
+		return grantInfo{known: true, state: grantNone, button: "Connect " + name,
+			text: "Not connected yet: connect " + name + " to start syncing."}, nil
+	case err != nil:
+		return grantInfo{}, err
+	}
+	g := grantInfo{known: true, state: string(conn.State), connectedAt: conn.ConnectedAt, button: "Reconnect " + name}
+	by := ""
+	if conn.ConnectedBy != "" {
+		by = " by " + conn.ConnectedBy
+	}
+	account := ""
+	if conn.Account != "" {
+		account = " (" + conn.Account + ")"
+	}
+	switch conn.State {
+	case engine.ConnectionNeedsReauth:
+		g.reauth = true
+		g.text = name + " refused the connection" + account + ": " + conn.Reason +
+			". Runs are paused and nothing waiting is lost; reconnect to resume."
+	default:
+		g.text = "Connected to " + name + account + by + " " + h.fmtAgo(conn.ConnectedAt) + "."
+		if !conn.RefreshedAt.IsZero() {
+			g.text += " Token last refreshed " + h.fmtAgo(conn.RefreshedAt) + "."
+		}
+	}
+	return g, nil
 }

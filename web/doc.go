@@ -17,8 +17,12 @@
 // Content-Security-Policy; nothing is loaded from elsewhere.
 //
 // Security: every request but /login, /healthz, /readyz and the static
-// assets needs a session (pages) or a bearer token (/api/v1); every
-// state-changing request is checked for cross-origin forgery with
+// assets needs a session (pages) or a bearer token (/api/v1), except the
+// routes providers reach (connect.go): /oauth/callback is authenticated by
+// the state cookie and the stored one-time state, /webhooks/{provider} by
+// the provider's signature, and /connect/{provider} takes a one-time
+// ticket from `accord connect` in place of a session. Every state-changing
+// request but the webhooks is checked for cross-origin forgery with
 // http.CrossOriginProtection; sign-in attempts are rate-limited per account
 // and per client address.
 package web

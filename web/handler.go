@@ -46,8 +46,14 @@ type Options struct {
 	Runner Runner
 	// Tester checks connections; nil hides "Test connection".
 	Tester ConnectionTester
+	// RecordOps reconciles single records (the ensure endpoint, "Sync
+	// now"); nil hides "Sync now" and those endpoints answer 501.
+	RecordOps RecordOps
 	// Ready reports whether the server can serve (/readyz); nil is always.
 	Ready func(ctx context.Context) error
+	// Metrics serves /metrics (the Prometheus text format) to API tokens
+	// and signed-in people; nil answers 404.
+	Metrics http.Handler
 	// PrepareSearch turns a search box's text into keys the store matches
 	// (normalised like the records' keys). Default: lower-cased text.
 	PrepareSearch func(text string) Search
@@ -60,8 +66,18 @@ type Options struct {
 	// shows the pair as run on demand.
 	NextRun func(pair string) (time.Time, bool)
 	// OAuthProviders are the upstream types with an OAuth connection flow
-	// at /connect/{provider}; Connect buttons are shown only for them.
+	// at /connect/{provider}; without OAuth, Connect buttons are shown only
+	// for them.
 	OAuthProviders []string
+	// OAuth runs the connection flow at /connect/{provider} and
+	// /oauth/callback; nil answers them 404. Connect buttons are shown for
+	// the pairs it handles.
+	OAuth OAuthFlow
+	// Connections reads OAuth connections for the Connections page; nil
+	// shows none.
+	Connections ConnectionFinder
+	// Webhooks takes deliveries at /webhooks/{provider}; nil answers 404.
+	Webhooks WebhookReceiver
 
 	// Location is the merchant's time zone for every time shown. Default UTC.
 	Location *time.Location
@@ -161,6 +177,9 @@ func New(o Options) (*Handler, error) {
 			"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 		http.Error(w, "cross-origin request refused", http.StatusForbidden)
 	}))
+	// Webhook deliveries come from providers' servers, not browsers; their
+	// signature authenticates them (webhooks.go).
+	cop.AddInsecureBypassPattern("POST /webhooks/{provider}")
 	h.http = cop.Handler(g)
 	return h, nil
 }
@@ -184,10 +203,16 @@ func (h *Handler) Routes() []Route {
 }
 
 // PublicRoute reports whether a route is served without a session or a
-// token: sign-in, health checks and static assets.
+// token: sign-in, health checks and static assets; the OAuth callback,
+// which the state cookie and the stored state authenticate (the browser
+// may come from the command line's link, with no session); and webhook
+// deliveries, which the provider's signature authenticates.
+// /connect/{provider} is not public: it needs a session, or a one-time
+// ticket that it checks before doing anything.
 func PublicRoute(path string) bool {
 	switch {
-	case path == "/login", path == "/healthz", path == "/readyz", strings.HasPrefix(path, "/static/"):
+	case path == "/login", path == "/healthz", path == "/readyz", strings.HasPrefix(path, "/static/"),
+		path == "/oauth/callback", path == "/webhooks/:provider":
 		return true
 	}
 	return false

@@ -23,7 +23,7 @@ func (h *Handler) linkIn(ctx context.Context, pair string, id int64) (engine.Lin
 }
 
 // showLink shows one link: why it was made, both records side by side,
-// and the unlink action.
+// and the sync and unlink actions.
 func (h *Handler) showLink(c *gin.Context) {
 	p := pairOf(c)
 	id, err := idParam(c)
@@ -67,6 +67,9 @@ func (h *Handler) showLink(c *gin.Context) {
 			w = fmtScore(f.Weight)
 		}
 		v.Evidence = append(v.Evidence, views.FieldRow{Label: fieldLabel(f.Field), Left: f.Left, Right: f.Right, Evidence: w})
+	}
+	if h.RecordOps != nil {
+		v.SyncURL = pairURL(p.Name, "links/"+sid+"/sync")
 	}
 	if !v.CanUnlink {
 		v.UnlinkNote = "This link is waiting for its record to be created on the other side. Discard the write in the outbox instead."

@@ -6,9 +6,11 @@ import "github.com/gin-gonic/gin"
 func (h *Handler) routes(r *gin.Engine) {
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
+	h.metricsRoutes(r)
 	r.GET("/static/:hash/:name", h.serveStatic)
 	r.GET("/login", h.showLogin)
 	r.POST("/login", h.submitLogin)
+	h.connectRoutes(r)
 
 	app := r.Group("/", h.requireSession)
 	app.POST("/logout", h.logout)
@@ -64,6 +66,7 @@ func (h *Handler) routes(r *gin.Engine) {
 	ap.POST("/connection/test", h.apiTestConnection)
 	ap.GET("/settings", h.apiSettings)
 	ap.PUT("/settings", h.apiSaveSettings)
+	h.opsRoutes(p, ap)
 	api.POST("/suggestions/:id/approve", h.apiApproveSuggestion)
 	api.POST("/suggestions/:id/reject", h.apiRejectSuggestion)
 	api.POST("/conflicts/:id/resolve", h.apiResolveConflict)

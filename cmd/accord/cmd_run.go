@@ -41,7 +41,7 @@ overwrites a linked customer.`,
 				pairs = []PairConfig{p}
 			}
 			ctx := cmd.Context()
-			log := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			log := slog.New(withRunID(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 			db, err := openStore(ctx, cfg.Database, log)
 			if err != nil {
 				return err

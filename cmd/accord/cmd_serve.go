@@ -39,15 +39,16 @@ Create a login first with: accord user add EMAIL`,
 			}
 			tuneGC(a.getenv)
 			ctx := cmd.Context()
-			log := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+			log := slog.New(withRunID(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 			db, err := openStore(ctx, cfg.Database, log)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			popts := pairOptions{logger: log, observe: newObserver(cfg, db, log)}
 			var pairs []*pairRuntime
 			for _, p := range cfg.Pairs {
-				rt, err := buildPair(ctx, cfg, p, db, pairOptions{logger: log})
+				rt, err := buildPair(ctx, cfg, p, db, popts)
 				if err != nil {
 					return err
 				}
@@ -57,7 +58,7 @@ Create a login first with: accord user add EMAIL`,
 			if n, err := db.CountUsers(ctx); err == nil && n == 0 {
 				fmt.Fprintln(a.stderr, "accord: nobody can sign in yet; create a login with: accord user add EMAIL")
 			}
-			return a.serveDashboard(ctx, cfg, db, pairs, pairOptions{logger: log}, addr, log, func(url string) {
+			return a.serveDashboard(ctx, cfg, db, pairs, popts, addr, log, func(url string) {
 				fmt.Fprintf(a.stdout, "accord dashboard at %s\n", url)
 			})
 		},
@@ -82,8 +83,9 @@ func tuneGC(getenv func(string) string) {
 	}
 }
 
-// newDashboard builds the dashboard over the store and the pairs' run hub.
-func newDashboard(cfg Config, db *store.DB, hub *runHub, log *slog.Logger) (*web.Handler, error) {
+// newDashboard builds the dashboard over the store and the pairs' run hub;
+// each of more adds to its options (the OAuth flow and webhooks).
+func newDashboard(cfg Config, db *store.DB, hub *runHub, log *slog.Logger, more ...func(*web.Options)) (*web.Handler, error) {
 	norm, err := matchers.NewNormalizer(cfg.Region)
 	if err != nil {
 		return nil, configErrorf("config: region: %w", err)
@@ -93,7 +95,7 @@ func newDashboard(cfg Config, db *store.DB, hub *runHub, log *slog.Logger) (*web
 		return nil, configErrorf("config: %w", err)
 	}
 	ds := newDashboardStore(db, cfg)
-	return web.New(web.Options{
+	o := web.Options{
 		Logger: log, Pairs: ds, Users: ds, Sessions: ds, Tokens: ds, Review: ds, Conflicts: ds, Duplicates: ds,
 		Links: ds, Records: ds, Runs: ds, Outbox: ds, Audit: ds, Overview: ds, Settings: ds,
 		Runner: hub, Tester: hub,
@@ -109,7 +111,12 @@ func newDashboard(cfg Config, db *store.DB, hub *runHub, log *slog.Logger) (*web
 		SecureCookies:  web.CookieMode(cfg.Dashboard.SecureCookies),
 		TrustedProxies: proxies,
 		SessionTTL:     cfg.Dashboard.sessionTTL(),
-	})
+	}
+	hub.wire(&o)
+	for _, f := range more {
+		f(&o)
+	}
+	return web.New(o)
 }
 
 // serveDashboard serves the dashboard on addr until ctx ends, then stops
@@ -120,9 +127,25 @@ func (a *app) serveDashboard(ctx context.Context, cfg Config, db *store.DB, pair
 	addr string, log *slog.Logger, ready func(url string)) error {
 	runCtx, stopRuns := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRuns()
+	if opts.observe == nil { // the demo built its pair without one: metrics only
+		opts.observe = newObserver(cfg, db, log)
+	}
+	opts.observe.start(runCtx) // notifications, until the runs stop
 	hub := newRunHub(runCtx, db, cfg, pairs, opts, log)
 	defer hub.close()
-	h, err := newDashboard(cfg, db, hub, log)
+	// Ticks stop when ctx ends; the runs they started end with runCtx.
+	sched, err := startScheduler(ctx, runCtx, cfg, db, hub, log)
+	if err != nil {
+		return err
+	}
+	defer sched.stop()
+	hub.sched = sched
+	// Webhook-triggered runs are debounced until runCtx ends, with the runs.
+	integ, err := newIntegrations(runCtx, cfg, db, hub, log)
+	if err != nil {
+		return err
+	}
+	h, err := newDashboard(cfg, db, hub, log, integ.apply, opts.observe.apply)
 	if err != nil {
 		return err
 	}

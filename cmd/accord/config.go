@@ -25,6 +25,8 @@ type Config struct {
 	Timezone  string          `yaml:"timezone"`
 	Dashboard DashboardConfig `yaml:"dashboard"`
 	Pairs     []PairConfig    `yaml:"pairs"`
+	// Notify says where people are told that a pair needs them.
+	Notify NotifyConfig `yaml:"notify"`
 	// PublicURL is where browsers and providers reach this accord (the
 	// OAuth callback and webhooks are under it); default http://<listen>.
 	PublicURL string `yaml:"public_url"`
@@ -60,6 +62,7 @@ type PairConfig struct {
 	Budget         BudgetConfig   `yaml:"budget"`
 	Sweep          SweepConfig    `yaml:"sweep"`
 	Fuzzy          FuzzyConfig    `yaml:"fuzzy"`
+	Retry          RetryConfig    `yaml:"retry"`
 }
 
 // FuzzyConfig is fuzzy matching: near matches and near duplicates that
@@ -258,6 +261,7 @@ func (c Config) validate() error {
 		bad("pairs: at least one pair is required")
 	}
 	errs = append(errs, c.Dashboard.validate(c.Timezone)...)
+	errs = append(errs, c.Notify.validate()...)
 	seen := map[string]bool{}
 	for i, p := range c.Pairs {
 		at := fmt.Sprintf("pairs[%d]", i)
@@ -325,6 +329,7 @@ func (c Config) validate() error {
 		if s := *p.Fuzzy.Suggest; !(s > 0 && s < 1) {
 			bad("%s.fuzzy.suggest: %v is not a probability above 0 and below 1, such as 0.5", at, s)
 		}
+		errs = append(errs, p.Retry.validate(at)...)
 		if p.Budget.CallsPerDay < 0 || p.Budget.CallsPerMonth < 0 {
 			bad("%s.budget: calls must be >= 0", at)
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // demoData is the sample shop and X-Series data of `accord demo`, built so
@@ -67,9 +69,9 @@ func buildDemoData(n int) demoData {
 	ext, extUp, code := frac(12, 2), frac(4, 2), frac(8, 2)
 	localOnly, upOnly, incomplete := frac(12, 3), frac(10, 2), frac(0, 1)+n/170
 	ambLocal, upDup, contra := frac(0, 2)+n/250, frac(0, 2)+n/250, frac(1, 2)
-	nearDup, deleted := frac(1, 2), frac(0, 1)+n/250
+	nearDup, deleted, typo := frac(1, 2), frac(0, 1)+n/250, frac(1, 2)
 	extDiffEmail, phoneConflict, phoneFormat, caseDiff := frac(2, 1), frac(5, 2), frac(3, 1), frac(2, 1)
-	localUsed := ext + extUp + code + localOnly + ambLocal*2 + upDup + contra + nearDup*2 + deleted
+	localUsed := ext + extUp + code + localOnly + ambLocal*2 + upDup + contra + nearDup*2 + deleted + typo
 	email := max(phoneConflict+phoneFormat+caseDiff+1, n-localUsed)
 
 	e := &b.data.Expect
@@ -149,6 +151,13 @@ func buildDemoData(n int) demoData {
 		b.local("Jon", l, strings.ToUpper(addr))
 		e.DuplicateSets++
 	}
+	for range typo { // the same person, with a mistyped address on one side: only fuzzy matching sees it
+		f, l := b.name()
+		addr := b.email(f, l)
+		u := b.up(f, l, addr)
+		b.local(f, l, transpose(addr)).Phone = u.Phone
+		e.Suggestions++
+	}
 	for i := range localOnly {
 		f, l := b.name()
 		lc := b.local(f, l, b.email(f, l))
@@ -184,6 +193,7 @@ func buildDemoData(n int) demoData {
 		fmt.Sprintf("%d emails shared by two shop customers, %d shared by two X-Series customers", ambLocal, upDup),
 		fmt.Sprintf("%d shop customers whose email and account code point at different X-Series customers", contra),
 		fmt.Sprintf("%d shop customers entered twice (Jon and Jonathan, one email)", nearDup),
+		fmt.Sprintf("%d customers on both sides whose addresses differ by a typo (fuzzy suggestions)", typo),
 		fmt.Sprintf("%d shop-only customers (%d without a name, 1 with a birthday X-Series refuses), %d X-Series-only customers", localOnly, incomplete, upOnly),
 		fmt.Sprintf("%d shop customers linked by id to a customer deleted in X-Series", deleted),
 	}
@@ -194,16 +204,26 @@ func (b *demoBuilder) name() (string, string) {
 	return demoFirst[b.rng.IntN(len(demoFirst))], demoLast[b.rng.IntN(len(demoLast))]
 }
 
+// transpose swaps two letters of the address's mailbox, the commonest
+// typing slip.
+func transpose(addr string) string {
+	b := []byte(addr)
+	b[1], b[2] = b[2], b[1]
+	return string(b)
+}
+
 // email makes a unique address, so that only the mixes above share one.
 func (b *demoBuilder) email(first, last string) string {
 	b.seq++
+	// Decomposed first, so that accented letters keep their base letter in
+	// the address (Müller → muller), as people write them.
 	clean := func(s string) string {
 		return strings.Map(func(r rune) rune {
 			if r >= 'a' && r <= 'z' {
 				return r
 			}
 			return -1
-		}, strings.ToLower(s))
+		}, norm.NFD.String(strings.ToLower(s)))
 	}
 	return fmt.Sprintf("%s.%s%d@%s", clean(first), clean(last), b.seq, demoDomains[b.seq%len(demoDomains)])
 }

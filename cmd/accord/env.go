@@ -37,6 +37,12 @@ func walkEnv(v reflect.Value, prefix string, getenv func(string) string) error {
 				return err
 			}
 		case reflect.Slice:
+			if fv.Type().Elem().Kind() == reflect.String { // a list of values: comma-separated
+				if s := getenv(name); s != "" {
+					fv.Set(reflect.ValueOf(splitList(s)).Convert(fv.Type()))
+				}
+				continue
+			}
 			for j := range fv.Len() {
 				elem := fv.Index(j)
 				key := elem.FieldByName("Name")
@@ -95,4 +101,15 @@ func setValue(v reflect.Value, s string) error {
 		return fmt.Errorf("cannot be set from the environment")
 	}
 	return nil
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

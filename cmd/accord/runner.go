@@ -14,16 +14,17 @@ import (
 	"github.com/accordhq/accord/web"
 )
 
-// runHub runs pairs in this process when someone presses "Run now", and
-// fans each run's progress out to the pages following it. It is not a
-// scheduler: it runs what it is asked to, one run per pair at a time (the
-// engine's pair lock keeps other processes out too).
+// runHub runs pairs in this process when someone presses "Run now" or the
+// scheduler ticks, and fans each run's progress out to the pages following
+// it. It runs what it is asked to, one run per pair at a time (the engine's
+// pair lock keeps other processes out too).
 type runHub struct {
-	ctx  context.Context // the server's lifetime: runs are cancelled with it
-	db   *store.DB
-	cfg  Config
-	opts pairOptions
-	log  *slog.Logger
+	ctx   context.Context // the server's lifetime: runs are cancelled with it
+	db    *store.DB
+	cfg   Config
+	opts  pairOptions
+	log   *slog.Logger
+	sched *scheduler // set by serve before it serves; nil in tools without one
 
 	mu     sync.Mutex
 	pairs  map[string]*pairRuntime
@@ -71,6 +72,22 @@ func (h *runHub) runtime(ctx context.Context, pair string) (*pairRuntime, engine
 	h.built = append(h.built, nrt)
 	h.mu.Unlock()
 	return nrt, engineGuard(eff), nil
+}
+
+// pair returns the pair's runtime as last built.
+func (h *runHub) pair(name string) (*pairRuntime, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	rt, ok := h.pairs[name]
+	return rt, ok
+}
+
+// NextRun is web.Options.NextRun: when the scheduler fires the pair next.
+func (h *runHub) NextRun(pair string) (time.Time, bool) {
+	if h.sched == nil {
+		return time.Time{}, false
+	}
+	return h.sched.nextRun(pair)
 }
 
 // close closes the runtimes the hub built itself; the ones it was given
@@ -172,6 +189,7 @@ func (h *runHub) StartRun(ctx context.Context, pair, trigger string) (int64, err
 	go func() {
 		defer h.wg.Done()
 		run, err := rec.Run(h.ctx, engine.RunOptions{Trigger: trigger})
+		h.opts.ranRun(run) // metrics and notifications (observe.go)
 		a.finish()
 		h.mu.Lock()
 		delete(h.active, pair)

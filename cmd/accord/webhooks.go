@@ -2,9 +2,18 @@ package main
 
 import (
 	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
 
 	"github.com/accordhq/accord/connectors/lightspeed"
 	"github.com/accordhq/accord/connectors/square"
+	"github.com/accordhq/accord/engine"
+	"github.com/accordhq/accord/oauth"
+	"github.com/accordhq/accord/store"
+	"github.com/accordhq/accord/web"
 	"github.com/accordhq/accord/webhook"
 )
 
@@ -78,4 +87,65 @@ func lightspeedEndpoint(pair, key string, allowUnsigned bool) webhook.Endpoint {
 			// customer.update; the change feed tells them apart.
 			return []webhook.Event{{Kind: webhook.Changed, UpstreamID: ev.CustomerID}}, nil
 		}}
+}
+
+// integrations are what `accord serve` adds for providers: the OAuth
+// connection flow and the webhook receiver, whose deliveries start runs
+// through a debouncer.
+type integrations struct {
+	flow      *oauth.Flow       // nil without OAuth pairs
+	receiver  *webhook.Receiver // nil without webhook endpoints
+	debouncer *webhook.Debouncer
+}
+
+// newIntegrations builds the server's OAuth flow and webhook receiver.
+// Deliveries start incremental runs through hub, debounced; the debouncer
+// stops with ctx, the server's lifetime for runs.
+func newIntegrations(ctx context.Context, cfg Config, db *store.DB, hub *runHub, log *slog.Logger) (*integrations, error) {
+	in := &integrations{}
+	if len(cfg.oauthPairs()) > 0 {
+		flow, err := newFlow(cfg, db, log)
+		if err != nil {
+			return nil, err
+		}
+		in.flow = flow
+		log.Info("OAuth connections at /connect/{provider}", "redirect_url", cfg.redirectURL())
+	}
+	if eps := webhookEndpoints(cfg); len(eps) > 0 {
+		in.debouncer = webhook.NewDebouncer(ctx, func(ctx context.Context, pair, trigger string) error {
+			_, err := hub.StartRun(ctx, pair, trigger)
+			return err
+		}, 0, 0, log)
+		in.receiver = &webhook.Receiver{Endpoints: eps, Store: db, Trigger: in.debouncer, Logger: log}
+		for _, ep := range eps {
+			p, _ := cfg.pair(ep.Pair)
+			log.Info("webhooks accepted", "pair", ep.Pair, "url", cfg.webhookURL(p))
+		}
+	}
+	return in, nil
+}
+
+// apply adds the integrations to the dashboard's options.
+func (in *integrations) apply(o *web.Options) {
+	if in.flow != nil {
+		o.OAuth, o.Connections = in.flow, in.flow.Conns
+	}
+	if in.receiver != nil {
+		o.Webhooks = webhookReceiver{in.receiver}
+	}
+}
+
+// webhookReceiver adapts the receiver to web, which knows only engine's
+// errors and its own.
+type webhookReceiver struct{ rc *webhook.Receiver }
+
+func (w webhookReceiver) ReceiveWebhook(ctx context.Context, provider string, header http.Header, body []byte) error {
+	_, err := w.rc.Receive(ctx, provider, webhook.Request{Header: header, Body: body})
+	switch {
+	case errors.Is(err, webhook.ErrUnauthenticated):
+		return fmt.Errorf("%w: %w", web.ErrBadSignature, err)
+	case errors.Is(err, webhook.ErrUnknownProvider):
+		return fmt.Errorf("%w: %w", err, engine.ErrNotFound)
+	}
+	return err
 }

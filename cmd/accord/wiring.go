@@ -45,6 +45,7 @@ type pairOptions struct {
 	logger      *slog.Logger
 	settleDelay time.Duration
 	httpTimeout time.Duration
+	observe     *observer // metrics and notifications of `accord serve`; nil elsewhere
 }
 
 // buildPair connects both sides of a pair and builds its reconciler. Bad
@@ -98,6 +99,7 @@ func buildPair(ctx context.Context, cfg Config, p PairConfig, db *store.DB, o pa
 			return nil, err
 		}
 	}
+	uo.httpClient = o.observe.instrument(uo.httpClient, p) // count requests and 429s for /metrics
 	up, err := upstreams[p.Upstream.Type](p.Upstream, uo)
 	if err != nil {
 		local.Close()
@@ -114,6 +116,7 @@ func buildPair(ctx context.Context, cfg Config, p PairConfig, db *store.DB, o pa
 		Local: local, Upstream: up, Store: db,
 		Match: matchers.Deterministic, Normalizer: norm,
 		Logger: o.logger, SettleDelay: o.settleDelay, SweepSize: *p.Sweep.Size, SweepAge: sweepAge,
+		Retry: p.Retry.policy(),
 	}
 	if *p.Fuzzy.Enabled {
 		rt.rec.Fuzzy = matchers.NewFuzzy(norm, *p.Fuzzy.Suggest)

@@ -97,7 +97,11 @@ pairs:
 	if err := srv.Start(); err != nil {
 		return err
 	}
-	defer srv.Wait() //nolint:errcheck // stopped by the context
+	// Deferred calls run last-first: stop the server before waiting for it.
+	defer func() {
+		stop()
+		_ = srv.Wait()
+	}()
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -8,6 +8,7 @@ type ConnectionsView struct {
 	TestURL     string // "" when connections cannot be tested here
 	ConnectURL  string // OAuth connect or reconnect; "" without a provider
 	ConnectText string
+	Grant       string // the OAuth connection, for people; "" without one
 	Recent      []RunRow
 }
 

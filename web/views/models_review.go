@@ -147,4 +147,6 @@ type LinkView struct {
 	UnlinkURL       string
 	CanUnlink       bool
 	UnlinkNote      string
+	// SyncURL reads both records again now ("Sync now"); empty hides it.
+	SyncURL string
 }

@@ -54,6 +54,7 @@ type grants struct {
 	access  map[string]time.Time // token -> expiry
 	refresh map[string]bool      // token -> usable (false once rotated away or revoked)
 	fail    []int                // statuses the next token requests answer
+	issued  []string             // every access and refresh token, in order
 	stats   OAuthStats
 }
 
@@ -201,6 +202,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	access, refresh := randomToken("lsat-"), randomToken("lsrt-")
 	exp := now.Add(app.AccessTTL).Truncate(time.Second)
 	g.access[access], g.refresh[refresh] = exp, true
+	g.issued = append(g.issued, access, refresh)
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": access, "token_type": "Bearer",
 		"expires": exp.Unix(), "expires_in": int64(app.AccessTTL / time.Second), "refresh_token": refresh,
 		"domain_prefix": app.DomainPrefix, "scope": strings.Join(strings.Fields(r.PostForm.Get("scope")), " ")})
@@ -232,6 +234,23 @@ func (s *Server) FailTokenRequests(statuses ...int) {
 	s.grants.mu.Lock()
 	defer s.grants.mu.Unlock()
 	s.grants.fail = append(s.grants.fail, statuses...)
+}
+
+// IssuedTokens returns every access and refresh token issued so far,
+// revoked or not, so a test can check that none is stored or logged in
+// clear.
+func (s *Server) IssuedTokens() []string {
+	s.grants.mu.Lock()
+	defer s.grants.mu.Unlock()
+	return append([]string(nil), s.grants.issued...)
+}
+
+// RefreshTokenLive reports whether tok is the refresh token that works
+// now: issued, not rotated away and not revoked.
+func (s *Server) RefreshTokenLive(tok string) bool {
+	s.grants.mu.Lock()
+	defer s.grants.mu.Unlock()
+	return s.grants.refresh[tok]
 }
 
 // OAuthStats returns the token endpoint's counters.

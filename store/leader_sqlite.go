@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/accordhq/accord/engine"
+)
+
+// leaseName is the role's row in the lease table. A colon cannot appear in
+// a pair name, so a role never shares a pair's lease.
+func leaseName(role string) string { return "accord:leader:" + role }
+
+// leaderLease takes the role as a lease row, like a pair lease but renewed
+// by the election's own checks rather than by a heartbeat of its own, so
+// that a failed renewal is seen by the election at once. The transaction is
+// IMMEDIATE (see sqliteDSN): two processes taking the lease are serialised
+// by SQLite itself.
+func (db *DB) leaderLease(ctx context.Context, name string) (leaderLock, error) {
+	row := leaseName(name)
+	holder := newHolderID()
+	err := db.inTx(ctx, func(tx *gorm.DB) error {
+		now := db.now()
+		var cur leaseRow
+		err := tx.Where("pair = ?", row).Take(&cur).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+		case err != nil:
+			return err
+		case cur.ExpiresAt.After(now) && !db.deadHere(cur):
+			return fmt.Errorf("held by %s (host %s, pid %d) until %s: %w", cur.Holder, cur.Host, cur.PID,
+				cur.ExpiresAt.UTC().Format(time.RFC3339), engine.ErrLocked)
+		default:
+			if err := tx.Where("pair = ? AND holder = ?", row, cur.Holder).Delete(&leaseRow{}).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Create(&leaseRow{Pair: row, Holder: holder, Host: db.opts.Host, PID: db.opts.PID,
+			AcquiredAt: now, ExpiresAt: ts(now.Add(db.opts.LeaseTTL))}).Error
+	})
+	if err != nil {
+		return leaderLock{}, wrapf(err, "lead %s", name)
+	}
+	renew := func(ctx context.Context) error {
+		res := db.orm(ctx).Model(&leaseRow{}).Where("pair = ? AND holder = ?", row, holder).
+			Update("expires_at", ts(db.now().Add(db.opts.LeaseTTL)))
+		switch {
+		case res.Error != nil:
+			return wrapf(res.Error, "renew leadership of %s", name)
+		case res.RowsAffected == 0:
+			return fmt.Errorf("store: renew leadership of %s: the lease was taken over: %w", name, engine.ErrLocked)
+		}
+		return nil
+	}
+	free := func(ctx context.Context) error {
+		err := db.orm(ctx).Where("pair = ? AND holder = ?", row, holder).Delete(&leaseRow{}).Error
+		return wrapf(err, "resign %s", name)
+	}
+	return leaderLock{verify: renew, free: free, drop: free}, nil
+}
