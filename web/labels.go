@@ -42,6 +42,8 @@ var reasonLabels = map[engine.Reason]string{
 	engine.ReasonAmbiguousCode:      "Account code shared by several records",
 	engine.ReasonContradictingTiers: "Email and account code point at different customers",
 	engine.ReasonCandidateLinked:    "The match is already linked to someone else",
+	engine.ReasonFuzzy:              "Similar details (fuzzy match)",
+	engine.ReasonFuzzyDuplicate:     "Similar details on one side (fuzzy match)",
 	engine.ReasonSharedEmail:        "Same email", engine.ReasonSharedAccountCode: "Same account code",
 	engine.ReasonAlreadyLinked: "Already linked", engine.ReasonNoMatch: "No match on the other side",
 	engine.ReasonAwaitingReview: "Waits for your review", engine.ReasonMerged: "Merged into the survivor of a duplicate set",

@@ -93,7 +93,7 @@ func (h *Handler) showSuggestions(c *gin.Context) {
 	}
 	v.Reasons = append(v.Reasons, views.Option{Value: "", Label: "Any"})
 	for _, r := range []engine.Reason{engine.ReasonAmbiguousEmail, engine.ReasonAmbiguousCode, engine.ReasonAmbiguousExternal,
-		engine.ReasonContradictingTiers, engine.ReasonCandidateLinked} {
+		engine.ReasonContradictingTiers, engine.ReasonCandidateLinked, engine.ReasonFuzzy} {
 		v.Reasons = append(v.Reasons, views.Option{Value: string(r), Label: reasonLabel(r), Selected: r == q.Reason})
 	}
 	v.Sorts = []views.Option{{Value: "score", Label: "Best score first", Selected: !q.Oldest},
@@ -249,7 +249,9 @@ func scoreTone(s float64) string {
 
 func ruleLabel(rule string) string {
 	switch rule {
-	case "":
+	case "", string(engine.TierFuzzy):
+		// A fuzzy suggestion's reason already says so, and its note lists
+		// the weight of every field.
 		return ""
 	case string(engine.TierExternalID):
 		return "id"
