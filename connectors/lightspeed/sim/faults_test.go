@@ -7,50 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 )
-
-func TestParseFaults(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		spec    string
-		want    Faults
-		wantErr string // a key the error must name
-	}{
-		{spec: "", want: Faults{}},
-		{spec: "429=0.05,500=0.02,timeout=0.01,truncate=0.01,latency=20ms",
-			want: Faults{RateLimit: 0.05, ServerError: 0.02, Timeout: 0.01, Truncate: 0.01, Latency: 20 * time.Millisecond}},
-		{spec: " 500 = 1 , ", want: Faults{ServerError: 1}},
-		{spec: "truncate=0", want: Faults{}},
-		{spec: "502=0.1", wantErr: `"502"`},
-		{spec: "500=1.5", wantErr: `"500"`},
-		{spec: "timeout=-0.1", wantErr: `"timeout"`},
-		{spec: "429=NaN", wantErr: `"429"`},
-		{spec: "truncate=lots", wantErr: `"truncate"`},
-		{spec: "latency=fast", wantErr: `"latency"`},
-		{spec: "latency=-1s", wantErr: `"latency"`},
-		{spec: "timeout", wantErr: `"timeout"`},
-		{spec: "500=0.1,500=0.2", wantErr: `"500"`},
-	} {
-		got, err := ParseFaults(tc.spec)
-		if tc.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("ParseFaults(%q) error = %v, want one naming %s", tc.spec, err, tc.wantErr)
-			}
-			continue
-		}
-		if err != nil || got != tc.want {
-			t.Errorf("ParseFaults(%q) = %+v, %v; want %+v", tc.spec, got, err, tc.want)
-			continue
-		}
-		back, err := ParseFaults(got.String())
-		if err != nil || back != got {
-			t.Errorf("round trip of %q via %q = %+v, %v", tc.spec, got.String(), back, err)
-		}
-	}
-}
 
 func TestServerErrorFaultFailsEveryRequest(t *testing.T) {
 	t.Parallel()

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/accordhq/accord/connectors/simfault"
 )
 
 // Options configures a Server. The zero value is a usable, empty,
@@ -69,7 +71,7 @@ func (o *Options) normalize() error {
 			return fmt.Errorf("sim: options: %s is out of range", c.name)
 		}
 	}
-	if err := o.Faults.validate(); err != nil {
+	if err := o.Faults.Validate(); err != nil {
 		return fmt.Errorf("sim: options: Faults: %w", err)
 	}
 	o.Token = cmpOr(o.Token, "sim-token")
@@ -211,20 +213,20 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	write := rt.op.write()
 	kind, apply := s.drawFault(f, write)
 	switch kind {
-	case fault429:
+	case simfault.RateLimit:
 		s.tooMany(w, rate) // never applies the write
-	case fault500:
+	case simfault.ServerError:
 		if write && apply {
 			s.execUnderFault(rt, r)
 		}
 		errReply(http.StatusInternalServerError, "An unexpected error occurred").write(w)
-	case faultTimeout:
+	case simfault.Timeout:
 		if write && apply {
 			s.execUnderFault(rt, r)
 		}
 		s.sleep(r.Context(), s.opts.TimeoutHang)
 		panic(http.ErrAbortHandler) // drop the connection, no response
-	case faultTruncate:
+	case simfault.Truncate:
 		var rep reply
 		if !write || apply {
 			rep = s.execUnderFault(rt, r)

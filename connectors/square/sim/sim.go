@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/accordhq/accord/connectors/simfault"
 )
 
 // DefaultSquareVersion is the API version answered when a request names
@@ -80,7 +82,7 @@ func (o *Options) normalize() error {
 			return fmt.Errorf("sim: options: %s is out of range", c.name)
 		}
 	}
-	if err := o.Faults.validate(); err != nil {
+	if err := o.Faults.Validate(); err != nil {
 		return fmt.Errorf("sim: options: Faults: %w", err)
 	}
 	o.Token = cmpOr(o.Token, "sim-token")
@@ -249,21 +251,21 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	write := rt.op.write()
 	kind, apply := s.drawFault(f, write)
 	switch kind {
-	case fault429:
+	case simfault.RateLimit:
 		s.tooMany(w, 0) // never applies the write
-	case fault500:
+	case simfault.ServerError:
 		if write && apply {
 			s.execUnderFault(rt, r, body)
 		}
 		errReply(http.StatusInternalServerError, catAPI, "INTERNAL_SERVER_ERROR", "",
 			"An internal error has occurred, and the API was unable to service your request.").write(w)
-	case faultTimeout:
+	case simfault.Timeout:
 		if write && apply {
 			s.execUnderFault(rt, r, body)
 		}
 		s.sleep(r.Context(), s.opts.TimeoutHang)
 		panic(http.ErrAbortHandler) // drop the connection, no response
-	case faultTruncate:
+	case simfault.Truncate:
 		var rep reply
 		if !write || apply {
 			rep = s.execUnderFault(rt, r, body)
