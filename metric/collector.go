@@ -23,6 +23,7 @@ type Snapshot struct {
 // RunTally is the finished runs of a pair that ended in one status.
 type RunTally struct {
 	Pair     string
+	Provider string // the pair's upstream type (lightspeed, square)
 	Status   string
 	Runs     int
 	APICalls int64
@@ -51,7 +52,7 @@ var (
 	outcomesDesc = prometheus.NewDesc("accord_run_outcomes_total",
 		"Per-record outcomes of finished runs, by kind and reason.", []string{"pair", "kind", "reason"}, nil)
 	callsDesc = prometheus.NewDesc("accord_api_calls_total",
-		"Upstream API calls made by finished runs of a pair.", []string{"pair"}, nil)
+		"Upstream API calls made by finished runs of a pair, from the store.", []string{"pair", "provider"}, nil)
 	outboxDesc = prometheus.NewDesc("accord_outbox_writes",
 		"Unfinished writes in the outbox by status (planned, held, pending, inflight, dead).", []string{"pair", "status"}, nil)
 	budgetUsedDesc = prometheus.NewDesc("accord_api_budget_used_calls",
@@ -102,19 +103,19 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 1)
-	calls := map[string]int64{}
+	calls := map[[2]string]int64{}
 	outcomes := map[[3]string]int{}
 	for _, r := range s.Runs {
 		ch <- prometheus.MustNewConstMetric(runsDesc, prometheus.CounterValue, float64(r.Runs), r.Pair, r.Status)
-		calls[r.Pair] += r.APICalls
+		calls[[2]string{r.Pair, r.Provider}] += r.APICalls
 		for k, rs := range r.Outcomes {
 			for reason, n := range rs {
 				outcomes[[3]string{r.Pair, k, reason}] += n
 			}
 		}
 	}
-	for pair, n := range calls {
-		ch <- prometheus.MustNewConstMetric(callsDesc, prometheus.CounterValue, float64(n), pair)
+	for k, n := range calls {
+		ch <- prometheus.MustNewConstMetric(callsDesc, prometheus.CounterValue, float64(n), k[0], k[1])
 	}
 	for k, n := range outcomes {
 		ch <- prometheus.MustNewConstMetric(outcomesDesc, prometheus.CounterValue, float64(n), k[0], k[1], k[2])

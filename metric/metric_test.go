@@ -23,9 +23,9 @@ func TestStoreSeries(t *testing.T) {
 	m := metric.New(sourceFunc(func(context.Context) (metric.Snapshot, error) {
 		return metric.Snapshot{
 			Runs: []metric.RunTally{
-				{Pair: "main", Status: "succeeded", Runs: 3, APICalls: 7,
+				{Pair: "main", Provider: "lightspeed", Status: "succeeded", Runs: 3, APICalls: 7,
 					Outcomes: map[string]map[string]int{"linked": {"email": 2}, "created_upstream": {"pushed": 1}}},
-				{Pair: "main", Status: "failed", Runs: 1, APICalls: 1, Outcomes: map[string]map[string]int{"linked": {"email": 1}}},
+				{Pair: "main", Provider: "lightspeed", Status: "failed", Runs: 1, APICalls: 1, Outcomes: map[string]map[string]int{"linked": {"email": 1}}},
 			},
 			Outbox:  []metric.OutboxCount{{Pair: "main", Status: "dead", Writes: 2}},
 			Budgets: []metric.BudgetUse{{Pair: "main", Period: "day", Used: 40, Limit: 500}},
@@ -40,9 +40,9 @@ accord_runs_total{pair="main",status="succeeded"} 3
 # TYPE accord_run_outcomes_total counter
 accord_run_outcomes_total{kind="created_upstream",pair="main",reason="pushed"} 1
 accord_run_outcomes_total{kind="linked",pair="main",reason="email"} 3
-# HELP accord_api_calls_total Upstream API calls made by finished runs of a pair.
+# HELP accord_api_calls_total Upstream API calls made by finished runs of a pair, from the store.
 # TYPE accord_api_calls_total counter
-accord_api_calls_total{pair="main"} 8
+accord_api_calls_total{pair="main",provider="lightspeed"} 8
 # HELP accord_outbox_writes Unfinished writes in the outbox by status (planned, held, pending, inflight, dead).
 # TYPE accord_outbox_writes gauge
 accord_outbox_writes{pair="main",status="dead"} 2

@@ -58,6 +58,9 @@ func TestEmailOptionsNameTheField(t *testing.T) {
 		{"from", func(o *notify.EmailOptions) { o.From = "not an address" }},
 		{"to", func(o *notify.EmailOptions) { o.To = nil }},
 		{"password", func(o *notify.EmailOptions) { o.Username = "u" }},
+		{"tls: none would send the password in clear", func(o *notify.EmailOptions) {
+			o.Username, o.Password, o.TLS = "u", "p", notify.TLSNone
+		}},
 	} {
 		o := ok
 		tc.edit(&o)

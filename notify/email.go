@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -49,6 +50,9 @@ func NewEmail(o EmailOptions) (*Email, error) {
 		return nil, fmt.Errorf("to: at least one address is required")
 	case (o.Username == "") != (o.Password == ""):
 		return nil, fmt.Errorf("username, password: give both or neither")
+	case o.TLS == TLSNone && o.Username != "" && !loopback(o.Host):
+		return nil, fmt.Errorf("tls: none would send the password in clear to %s; use starttls or tls "+
+			"(none is for a relay on localhost)", o.Host)
 	}
 	msg := mail.NewMsg()
 	if err := msg.From(o.From); err != nil {
@@ -108,6 +112,16 @@ func (e *Email) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("email: send through %s:%d: %w", e.o.Host, e.o.Port, err)
 	}
 	return nil
+}
+
+// loopback reports whether host is this machine, where a password may
+// travel without TLS.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func emailBody(m Message) string {

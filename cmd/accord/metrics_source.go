@@ -124,7 +124,7 @@ func (s *metricSource) runTallies(ctx context.Context) ([]metric.RunTally, error
 	}
 	out := make([]metric.RunTally, 0, len(merged))
 	for k, t := range merged {
-		rt := metric.RunTally{Pair: k[0], Status: k[1], Runs: t.runs, APICalls: t.calls,
+		rt := metric.RunTally{Pair: k[0], Provider: s.provider(k[0]), Status: k[1], Runs: t.runs, APICalls: t.calls,
 			Outcomes: map[string]map[string]int{}}
 		for kind, rs := range t.outcomes {
 			m := map[string]int{}
@@ -136,4 +136,11 @@ func (s *metricSource) runTallies(ctx context.Context) ([]metric.RunTally, error
 		out = append(out, rt)
 	}
 	return out, nil
+}
+
+// provider names the upstream type of a configured pair ("" for a pair the
+// store remembers but the configuration no longer has).
+func (s *metricSource) provider(pair string) string {
+	p, _ := s.cfg.pair(pair)
+	return p.Upstream.Type
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -159,43 +160,93 @@ func firstAfter(runs []engine.Run, t time.Time) time.Time {
 	return time.Time{}
 }
 
-// A schedule saved in the dashboard takes effect without a restart: the
-// overview shows the new next run straight away.
+// signedIn returns a client signed in to the replica.
+func signedIn(t *testing.T, r replica, email, pw string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.PostForm(r.base+"/login", url.Values{"email": {email}, "password": {pw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return c
+}
+
+// nextRunShown is what the replica's overview says about the next run.
+func nextRunShown(t *testing.T, c *http.Client, r replica) string {
+	t.Helper()
+	res, err := c.Get(r.base + "/pairs/main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	m := regexp.MustCompile(`(?s)data-testid="next-run">.*?<p class="big">([^<]*)</p>`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no next run on the overview: %s", body)
+	}
+	return string(m[1])
+}
+
+// withinAMinute matches a next run shown in seconds.
+var withinAMinute = regexp.MustCompile(`^in [0-9.]+ m?s$`)
+
+// A schedule saved in the dashboard takes effect without a restart: at
+// once on the replica it was saved on, and at the next refresh on the
+// others.
 func TestSavedScheduleTakesEffect(t *testing.T) {
 	t.Parallel()
 	f := newPairFixture(t, "")
 	env := map[string]string{"TOKEN": "tok", "ACCORD_PAIRS_MAIN_SCHEDULE": "0 0 1 1 *"} // New Year only
 	token := apiToken(t, env, f.cfg)
 	pw := signUp(t, env, f.cfg, "ann@shop.nz")
-	r := startReplica(t, env, "--config", f.cfg)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	if res, err := c.PostForm(r.base+"/login", url.Values{"email": {"ann@shop.nz"}, "password": {pw}}); err != nil {
-		t.Fatal(err)
-	} else {
-		res.Body.Close()
-	}
-	nextRun := func() string {
-		res, err := c.Get(r.base + "/pairs/main")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
-		m := regexp.MustCompile(`(?s)data-testid="next-run">.*?<p class="big">([^<]*)</p>`).FindSubmatch(body)
-		if m == nil {
-			t.Fatalf("no next run on the overview: %s", body)
-		}
-		return string(m[1])
-	}
-	inSeconds := regexp.MustCompile(`^in [0-9.]+ m?s$`)
-	if got := nextRun(); inSeconds.MatchString(got) {
+	a := startReplica(t, env, "--config", f.cfg)
+	b := startReplica(t, env, "--config", f.cfg)
+	ca, cb := signedIn(t, a, "ann@shop.nz", pw), signedIn(t, b, "ann@shop.nz", pw)
+	if got := nextRunShown(t, ca, a); withinAMinute.MatchString(got) {
 		t.Fatalf("next run %q under a New Year schedule", got)
 	}
-	if code, v := callAPI(t, r.base, token, "PUT", "/api/v1/pairs/main/settings", map[string]string{"schedule": "@every 1m"}); code != http.StatusOK {
+	if code, v := callAPI(t, a.base, token, "PUT", "/api/v1/pairs/main/settings", map[string]string{"schedule": "@every 1m"}); code != http.StatusOK {
 		t.Fatalf("save the schedule: %d %v", code, v)
 	}
-	if got := nextRun(); !inSeconds.MatchString(got) {
+	if got := nextRunShown(t, ca, a); !withinAMinute.MatchString(got) {
 		t.Errorf("next run %q after saving @every 1m, want within the minute", got)
+	}
+	waitFor(t, 2*scheduleRefresh+10*time.Second, "the other replica reads the saved schedule", func() bool {
+		return withinAMinute.MatchString(nextRunShown(t, cb, b))
+	})
+}
+
+// A tick that finds the pair running in another process leaves it be: no
+// failed run, no error in the log, and the next tick after that run runs.
+func TestScheduledTickSkipsAPairRunningElsewhere(t *testing.T) {
+	t.Parallel()
+	f := newPairFixture(t, "")
+	env := map[string]string{"TOKEN": "tok", "ACCORD_PAIRS_MAIN_SCHEDULE": "@every 1s"}
+	db := openStoreT(t, "sqlite:"+filepath.Join(f.dir, "accord.db"))
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := db.LockPair(context.Background(), "main") // another process's run
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := startReplica(t, env, "--config", f.cfg)
+	// Ticks are not observable from outside until they run; give a few of
+	// them the chance to go wrong.
+	time.Sleep(3500 * time.Millisecond)
+	if runs := runsOf(t, db); len(runs) != 0 {
+		t.Fatalf("ticks while the pair ran elsewhere recorded %d runs: %+v", len(runs), runs)
+	}
+	if err := unlock(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "a run once the pair is free", func() bool {
+		runs := runsOf(t, db)
+		return len(runs) > 0 && runs[0].Status == engine.RunSucceeded
+	})
+	if strings.Contains(r.log.String(), "level=ERROR") {
+		t.Errorf("skipped ticks logged errors:\n%s", r.log)
 	}
 }
