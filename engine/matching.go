@@ -16,7 +16,7 @@ func (r *Reconciler) match(ctx context.Context, st *runState) error {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("engine: match %s: %w", side, err)
 			}
-			recs, err := r.Store.DirtyRecords(ctx, r.Pair.Name, side, after, r.BatchSize)
+			recs, err := r.changed(ctx, st, side, after)
 			if err != nil {
 				return fmt.Errorf("engine: read changed %s records: %w", side, err)
 			}
@@ -47,6 +47,19 @@ func (r *Reconciler) match(ctx context.Context, st *runState) error {
 		}
 	}
 	return nil
+}
+
+// changed returns the next batch of records to decide after id after: the
+// side's changed records, or in a single-record sync the records in scope
+// (in one batch).
+func (r *Reconciler) changed(ctx context.Context, st *runState, side Side, after string) ([]Record, error) {
+	if st.scope == nil {
+		return r.Store.DirtyRecords(ctx, r.Pair.Name, side, after, r.BatchSize)
+	}
+	if after != "" || len(st.scope[side]) == 0 {
+		return nil, nil
+	}
+	return r.Store.FindRecords(ctx, r.Pair.Name, side, KeyID, st.scope[side])
 }
 
 // decideBatch decides every subject of one batch.

@@ -166,6 +166,9 @@ type runState struct {
 	// proposer is the pair's fuzzy model, loaded (or trained) the first
 	// time a run needs it.
 	proposer Proposer
+	// scope, when set, is every record this run may decide (a single-record
+	// sync); other changed records stay queued for the next full run.
+	scope map[Side][]string
 }
 
 // Run executes one run of the pipeline (DESIGN.md §3) and returns the closed

@@ -8,10 +8,16 @@ import (
 )
 
 // SyncRecord reconciles one record now ("sync this record now"): it reads
-// the record fresh from its side, and its counterpart when it is linked,
-// stores both, and runs matching, planning and the outbox like a run. It is
-// level-based like every run: what a caller knows about the record is not
-// trusted, the sides are read again. It is recorded as a run with trigger
+// both sides' feeds up to date, then the record and its linked counterpart
+// fresh by id, and decides only those two, planning and applying their
+// writes like a run. It is level-based like every run: what a caller knows
+// about the record is not trusted, the sides are read again.
+//
+// The feeds are read first so that the record is matched against every
+// candidate the other side has now: deciding it against a stale copy could
+// create a customer that already exists there. Whatever else the feeds
+// bring stays queued, undecided, for the next run, which reads both sides
+// before it decides anything. It is recorded as a run with trigger
 // "record", and fails with ErrLocked while another run of the pair holds
 // the lock.
 func (r *Reconciler) SyncRecord(ctx context.Context, side Side, id string) (Run, error) {
@@ -19,6 +25,11 @@ func (r *Reconciler) SyncRecord(ctx context.Context, side Side, id string) (Run,
 		return Run{}, fmt.Errorf("engine: sync record %s %q: %w", side, id, ErrInvalid)
 	}
 	return r.execute(ctx, RunOptions{Trigger: "record"}, func(ctx context.Context, st *runState, opts RunOptions) error {
+		for _, s := range []Side{Local, Upstream} {
+			if err := r.pull(ctx, st, s); err != nil {
+				return err
+			}
+		}
 		if err := r.refresh(ctx, st, side, id); err != nil {
 			return err
 		}
@@ -36,7 +47,7 @@ func (r *Reconciler) SyncRecord(ctx context.Context, side Side, id string) (Run,
 }
 
 // refresh reads one record, and its linked counterpart, from their sides
-// and stores them as changed, so that matching decides them again.
+// and stores them as changed, and limits matching to them.
 func (r *Reconciler) refresh(ctx context.Context, st *runState, side Side, id string) error {
 	ids := map[Side]string{side: id}
 	links, err := r.Store.LinksFor(ctx, r.Pair.Name, side, []string{id})
@@ -48,8 +59,11 @@ func (r *Reconciler) refresh(ctx context.Context, st *runState, side Side, id st
 			ids[side.Other()] = other
 		}
 	}
+	// Reading records by id says nothing about creations elsewhere, so it
+	// does not count as a feed read for settling writes (pullStarted).
+	st.scope = map[Side][]string{}
 	for s, rid := range ids {
-		st.pullStarted[s] = r.Now()
+		st.scope[s] = append(st.scope[s], rid)
 		c, err := r.connector(s).Get(ctx, rid)
 		switch {
 		case errors.Is(err, ErrNotFound) && s == Upstream:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/accordhq/accord/engine"
 )
@@ -85,6 +86,66 @@ func TestSyncRecordReadsBothSidesNow(t *testing.T) {
 		}
 		if !found {
 			t.Error("syncing dan did not read his upstream record afresh")
+		}
+	})
+}
+
+// Ensure between runs matches against the other side as it is now, and
+// decides only the customer asked about. A customer created at the point of
+// sale since the last run, and entered in the shop too, is linked by the
+// next run, not inserted locally by the ensure (which read the feed that
+// brought it); and a new shop customer whose address is already upstream is
+// linked to it, not created a second time.
+func TestEnsureBetweenRunsCreatesNothingElse(t *testing.T) {
+	providers(t, func(t *testing.T, dialect, provider string) {
+		c := newCrafted(t, dialect, provider)
+		h := c.h
+		ctx := context.Background()
+		h.run()
+		// Since the run: Wiremu was added at the till and in the shop;
+		// Tui was added at the till, and then to the shop for a sale.
+		wiremuUp := h.addUpstream(map[string]any{"first_name": "Wiremu", "last_name": "Till", "email": "wiremu@mail.nz"})[0]
+		tuiUp := h.addUpstream(map[string]any{"first_name": "Tui", "last_name": "Sale", "email": "tui@mail.nz"})[0]
+		now := time.Now().UTC()
+		wiremu := h.addLocal(shopRow{First: "Wiremu", Last: "Till", Email: "wiremu@mail.nz", UpdatedAt: now})[0]
+		tui := h.addLocal(shopRow{First: "Tui", Last: "Sale", Email: "tui@mail.nz", UpdatedAt: now})[0]
+		localsBefore := len(h.shopRows())
+
+		id, err := h.rec.Ensure(ctx, tui)
+		if err != nil || id != tuiUp {
+			t.Fatalf("ensure of a customer already upstream = %q, %v; want the existing %s", id, err, tuiUp)
+		}
+		if n := len(h.shopRows()); n != localsBefore {
+			t.Fatalf("ensure changed the shop from %d to %d customers", localsBefore, n)
+		}
+		if got := h.byRef(tui); len(got) > 1 {
+			t.Fatalf("upstream holds %d customers for local %s", len(got), tui)
+		}
+
+		before := h.shopRows()
+		h.run()
+		if n := len(h.shopRows()); n != localsBefore {
+			for id, r := range h.shopRows() {
+				if _, ok := before[id]; !ok {
+					t.Logf("new shop row %s: %+v", id, r)
+				}
+			}
+			t.Fatalf("the run after ensure changed the shop from %d to %d customers", localsBefore, n)
+		}
+		links := h.links()
+		if l, ok := links[wiremu+"|"+wiremuUp]; !ok || l.State != engine.LinkActive {
+			t.Errorf("Wiremu's link after the run = %+v (%v), want an active link to upstream %s", l, ok, wiremuUp)
+		}
+		emails := map[string]int{}
+		for _, up := range h.upstream() {
+			if !up.Deleted {
+				emails[up.Email]++
+			}
+		}
+		for _, e := range []string{"wiremu@mail.nz", "tui@mail.nz"} {
+			if emails[e] != 1 {
+				t.Errorf("upstream holds %d customers with %s, want 1", emails[e], e)
+			}
 		}
 	})
 }
