@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -152,6 +153,37 @@ func TestSettings(t *testing.T) {
 	in := b.store.settings["main"]
 	if in.Schedule == nil || *in.Schedule != "@every 15m" || in.MaxCreates == nil || *in.MaxCreates != 1000 || in.MaxPercent != nil {
 		t.Errorf("saved %+v", in)
+	}
+}
+
+// The Settings page takes exactly the schedules the scheduler takes, when
+// it is given the scheduler's parser.
+func TestSettingsUseTheSchedulersParser(t *testing.T) {
+	t.Parallel()
+	var asked []string
+	b := setupWith(t, func(o *Options) {
+		o.ValidateSchedule = func(spec string) error {
+			asked = append(asked, spec)
+			if spec == "61 * * * *" {
+				return errors.New("minute 61 is out of range")
+			}
+			return nil
+		}
+	})
+	c := b.login()
+	res := b.post(c, "/pairs/main/settings", url.Values{"schedule": {"61 * * * *"}})
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "minute 61 is out of range") {
+		t.Fatalf("a schedule the scheduler refuses: %d, page names the reason: %v", res.StatusCode,
+			strings.Contains(string(body), "minute 61"))
+	}
+	res = b.post(c, "/pairs/main/settings", url.Values{"schedule": {"manual"}})
+	b.expectRedirect(c, res, "/pairs/main/settings", "Settings saved")
+	if in := b.store.settings["main"]; in.Schedule == nil || *in.Schedule != "manual" {
+		t.Errorf("saved %+v", in)
+	}
+	if len(asked) != 2 {
+		t.Errorf("the parser was asked about %q, want both schedules", asked)
 	}
 }
 

@@ -115,13 +115,20 @@ func newFakeStore() *fakeStore {
 	return f
 }
 
-func setup(t *testing.T) *testBundle {
+func setup(t *testing.T) *testBundle { t.Helper(); return setupWith(t, nil) }
+
+// setupWith is setup with options changed by edit first.
+func setupWith(t *testing.T, edit func(*Options)) *testBundle {
 	t.Helper()
 	f := newFakeStore()
 	r := &fakeRunner{store: f, watches: map[int64]chan engine.Progress{}}
-	h, err := New(Options{Pairs: f, Users: f, Sessions: f, Tokens: f, Review: f, Conflicts: f, Duplicates: f, Links: f,
+	o := Options{Pairs: f, Users: f, Sessions: f, Tokens: f, Review: f, Conflicts: f, Duplicates: f, Links: f,
 		Records: f, Runs: f, Outbox: f, Audit: f, Overview: f, Settings: f, Runner: r, Tester: fakeTester{},
-		Location: time.UTC})
+		Location: time.UTC}
+	if edit != nil {
+		edit(&o)
+	}
+	h, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

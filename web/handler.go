@@ -65,6 +65,10 @@ type Options struct {
 	// NextRun returns when a pair runs next on its schedule; nil, or false,
 	// shows the pair as run on demand.
 	NextRun func(pair string) (time.Time, bool)
+	// ValidateSchedule checks a schedule typed on the Settings page with
+	// the scheduler's own parser, so the page accepts exactly what runs;
+	// nil uses a close approximation.
+	ValidateSchedule func(spec string) error
 	// OAuthProviders are the upstream types with an OAuth connection flow
 	// at /connect/{provider}; without OAuth, Connect buttons are shown only
 	// for them.

@@ -22,7 +22,7 @@ var (
 // "@every <duration>" of a minute or more, or a five-field cron line.
 func validSchedule(s string) string {
 	switch {
-	case descriptors[s]:
+	case descriptors[s], s == "manual":
 		return ""
 	case strings.HasPrefix(s, "@every "):
 		d, err := time.ParseDuration(strings.TrimSpace(strings.TrimPrefix(s, "@every ")))
@@ -43,14 +43,26 @@ func validSchedule(s string) string {
 	return ""
 }
 
+// scheduleProblem says what is wrong with a schedule, or "" when the
+// scheduler takes it.
+func (h *Handler) scheduleProblem(s string) string {
+	if h.ValidateSchedule == nil {
+		return validSchedule(s)
+	}
+	if err := h.ValidateSchedule(s); err != nil {
+		return "This schedule cannot be used: " + err.Error() + "."
+	}
+	return ""
+}
+
 // parseSettings reads the form (or JSON) values: "" returns a field to its
 // configured value. It returns the input and a message per bad field.
-func parseSettings(get func(string) (string, bool)) (SettingsInput, map[string]string) {
+func (h *Handler) parseSettings(get func(string) (string, bool)) (SettingsInput, map[string]string) {
 	var in SettingsInput
 	errs := map[string]string{}
 	if v, ok := get("schedule"); ok && strings.TrimSpace(v) != "" {
 		v = strings.TrimSpace(v)
-		if msg := validSchedule(v); msg != "" {
+		if msg := h.scheduleProblem(v); msg != "" {
 			errs["schedule"] = msg
 		}
 		in.Schedule = &v
@@ -84,7 +96,7 @@ func parseSettings(get func(string) (string, bool)) (SettingsInput, map[string]s
 // and a message next to each bad field.
 func (h *Handler) saveSettingsForm(c *gin.Context) {
 	p := pairOf(c)
-	in, errs := parseSettings(c.GetPostForm)
+	in, errs := h.parseSettings(c.GetPostForm)
 	if len(errs) > 0 {
 		v := views.SettingsView{Action: pairURL(p.Name, "settings"), Fields: h.settingsFields(p)}
 		for i, f := range v.Fields {
@@ -123,7 +135,7 @@ func (h *Handler) apiSaveSettings(c *gin.Context) {
 		}
 		return "?", true
 	}
-	in, errs := parseSettings(get)
+	in, errs := h.parseSettings(get)
 	if len(errs) > 0 {
 		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": apiErrorDetail{Code: "invalid", Message: "some settings are invalid"},
 			"fields": errs})

@@ -27,7 +27,7 @@ func (h *Handler) settingsFields(p PairInfo) []views.SettingField {
 		return fmtInt(v) + " calls"
 	}
 	return []views.SettingField{
-		{Name: "schedule", Label: "Schedule", Type: "text", Help: "When the sync runs: @hourly, @daily, @every 15m, or a cron line.",
+		{Name: "schedule", Label: "Schedule", Type: "text", Help: "When the sync runs: @hourly, @daily, @every 15m, a cron line, or manual (only Run now, webhooks and the API).",
 			Value: over(p.Schedule.Overridden, p.Schedule.Value), Configured: p.Schedule.Configured,
 			Effective: p.Schedule.Value, Overridden: p.Schedule.Overridden},
 		{Name: "max_creates", Label: "Guard: most records created per run", Type: "number", Min: "0", Step: "1",
@@ -48,7 +48,7 @@ func (h *Handler) settingsFields(p PairInfo) []views.SettingField {
 func (h *Handler) showSettings(c *gin.Context) {
 	p := pairOf(c)
 	v := views.SettingsView{Action: pairURL(p.Name, "settings"), Fields: h.settingsFields(p),
-		Note: "The schedule is kept for the scheduler; this server runs syncs when you press Run now."}
+		Note: "A changed schedule takes effect at once; Run now, provider webhooks and the API start runs whatever the schedule."}
 	if p.SettingsSaved {
 		v.Saved = "Last changed by " + p.SettingsBy + ", " + h.fmtTime(p.SettingsAt)
 	}

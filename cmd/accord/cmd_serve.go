@@ -99,6 +99,10 @@ func newDashboard(cfg Config, db *store.DB, hub *runHub, log *slog.Logger, more 
 		Logger: log, Pairs: ds, Users: ds, Sessions: ds, Tokens: ds, Review: ds, Conflicts: ds, Duplicates: ds,
 		Links: ds, Records: ds, Runs: ds, Outbox: ds, Audit: ds, Overview: ds, Settings: ds,
 		Runner: hub, Tester: hub,
+		ValidateSchedule: func(spec string) error {
+			_, err := parseSchedule(spec, cfg.location())
+			return err
+		},
 		Ready: func(ctx context.Context) error {
 			_, err := db.CountUsers(ctx)
 			return err

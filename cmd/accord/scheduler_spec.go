@@ -11,7 +11,12 @@ import (
 
 // scheduleHelp is what a schedule may be, for error messages.
 const scheduleHelp = "use a cron line of five fields (minute hour day month weekday), " +
-	"a descriptor such as @hourly or @daily, or @every with a duration such as @every 30s; empty runs on demand only"
+	"a descriptor such as @hourly or @daily, @every with a duration such as @every 30s, or manual to run on demand only"
+
+// scheduleManual is the schedule of a pair that runs only when asked (Run
+// now, a webhook, the API): the configuration cannot say so with an empty
+// schedule, which means the default.
+const scheduleManual = "manual"
 
 // schedule is a parsed pair schedule. A zero schedule runs on demand only.
 type schedule struct {
@@ -23,7 +28,7 @@ type schedule struct {
 // merchant's time zone, so that @daily means the shop's midnight.
 func parseSchedule(spec string, loc *time.Location) (schedule, error) {
 	spec = strings.TrimSpace(spec)
-	if spec == "" {
+	if spec == "" || spec == scheduleManual {
 		return schedule{}, nil
 	}
 	if rest, ok := strings.CutPrefix(spec, "@every"); ok {

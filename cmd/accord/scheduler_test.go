@@ -24,6 +24,7 @@ func TestParseSchedule(t *testing.T) {
 		every time.Duration
 	}{
 		{"", true, 0},
+		{"manual", true, 0},
 		{"@hourly", true, 0},
 		{"@every 30s", true, 30 * time.Second},
 		{"@every 1h30m", true, 90 * time.Minute},
@@ -37,6 +38,9 @@ func TestParseSchedule(t *testing.T) {
 		s, err := parseSchedule(tc.spec, time.UTC)
 		if (err == nil) != tc.ok || s.every != tc.every {
 			t.Errorf("parseSchedule(%q) = %+v, %v; want ok=%v every=%s", tc.spec, s, err, tc.ok, tc.every)
+		}
+		if want := tc.spec == "" || tc.spec == "manual"; err == nil && s.onDemand() != want {
+			t.Errorf("parseSchedule(%q).onDemand() = %v", tc.spec, !want)
 		}
 	}
 }
