@@ -121,6 +121,11 @@ func (r *Reconciler) Ensure(ctx context.Context, localID string) (string, error)
 		if err := r.Sleep(ctx, wait); err != nil {
 			return "", fmt.Errorf("engine: ensure local %s: waiting for a run to finish: %w", localID, err)
 		}
+		// The run that held the lock may have been another caller's ensure
+		// of the same customer: its link answers without a sync of our own.
+		if id, ok, err := r.linkedUpstream(ctx, localID); err != nil || ok {
+			return id, err
+		}
 	}
 	if id, ok, err := r.linkedUpstream(ctx, localID); err != nil || ok {
 		return id, err
