@@ -28,6 +28,9 @@ type connState struct {
 	Explanation string
 	LastOK      engine.Run
 	LastErr     engine.Run
+	// Refused is set when runs reach both sides and only some writes were
+	// refused: the data needs a look, not the connections.
+	Refused bool
 }
 
 // isAuthFailure reports whether a run's error says the credentials were
@@ -73,6 +76,7 @@ func connectionState(runs []engine.Run, deadLetters int) connState {
 		st.State, st.Explanation = connDegraded, "The last run succeeded, but a recent one failed."
 	case deadLetters > 0:
 		st.State, st.Explanation = connDegraded, "Runs succeed, but some writes were refused: see the dead letters in the outbox."
+		st.Refused = true
 	default:
 		st.State, st.Explanation = connHealthy, "Recent runs reached both sides."
 	}
@@ -160,7 +164,7 @@ func (h *Handler) showConnections(c *gin.Context) {
 		if st.LastErr.ID != 0 && sideFailed(st.LastErr.Error, side) {
 			sd.LastErr = "Run " + fmtInt64(st.LastErr.ID) + " " + h.fmtAgo(st.LastErr.StartedAt) + ": " + st.LastErr.Error
 		}
-		if st.State != connHealthy && st.State != connUnknown && st.LastErr.ID != 0 && !sideFailed(st.LastErr.Error, side) {
+		if st.Refused || st.State != connHealthy && st.State != connUnknown && st.LastErr.ID != 0 && !sideFailed(st.LastErr.Error, side) {
 			sd.State = connBadge(connHealthy)
 		}
 		if st.LastOK.ID != 0 {

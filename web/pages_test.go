@@ -224,6 +224,16 @@ func TestAdminPages(t *testing.T) {
 	if n := doc.Find(testid("connection-side")).Length(); n != 2 {
 		t.Errorf("%d connection sides", n)
 	}
+	// The fixture's runs succeed and one write is a dead letter: the pair
+	// is degraded, but both sides answer, so neither is marked degraded.
+	if !strings.Contains(doc.Find("main").Text(), "some writes were refused") {
+		t.Error("the page does not say that writes were refused")
+	}
+	doc.Find(testid("connection-side")).Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(s.Text(), "Degraded") {
+			t.Errorf("side %q is marked degraded for a refused write", s.Find("h2").Text())
+		}
+	})
 	if doc.Find(testid("test-connection")).Length() != 1 {
 		t.Error("no test button")
 	}
