@@ -2,11 +2,7 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/accordhq/accord/engine"
 )
@@ -22,26 +18,7 @@ func leaseName(role string) string { return "accord:leader:" + role }
 // by SQLite itself.
 func (db *DB) leaderLease(ctx context.Context, name string) (leaderLock, error) {
 	row := leaseName(name)
-	holder := newHolderID()
-	err := db.inTx(ctx, func(tx *gorm.DB) error {
-		now := db.now()
-		var cur leaseRow
-		err := tx.Where("pair = ?", row).Take(&cur).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-		case err != nil:
-			return err
-		case cur.ExpiresAt.After(now) && !db.deadHere(cur):
-			return fmt.Errorf("held by %s (host %s, pid %d) until %s: %w", cur.Holder, cur.Host, cur.PID,
-				cur.ExpiresAt.UTC().Format(time.RFC3339), engine.ErrLocked)
-		default:
-			if err := tx.Where("pair = ? AND holder = ?", row, cur.Holder).Delete(&leaseRow{}).Error; err != nil {
-				return err
-			}
-		}
-		return tx.Create(&leaseRow{Pair: row, Holder: holder, Host: db.opts.Host, PID: db.opts.PID,
-			AcquiredAt: now, ExpiresAt: ts(now.Add(db.opts.LeaseTTL))}).Error
-	})
+	holder, err := db.takeLease(ctx, row)
 	if err != nil {
 		return leaderLock{}, wrapf(err, "lead %s", name)
 	}

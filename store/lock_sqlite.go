@@ -25,15 +25,15 @@ type leaseRow struct {
 
 func (leaseRow) TableName() string { return "pair_leases" }
 
-// lockLease takes the pair's lease and renews it until unlock. The
-// transaction is IMMEDIATE (see sqliteDSN), so two processes checking the
-// same lease are serialised by SQLite itself.
-func (db *DB) lockLease(ctx context.Context, pair string) (func(context.Context) error, error) {
+// takeLease takes the lease row named row for a new holder, unless a live
+// holder has it (ErrLocked): an expired lease, or one left by a dead
+// process of this host, is taken over.
+func (db *DB) takeLease(ctx context.Context, row string) (string, error) {
 	holder := newHolderID()
 	err := db.inTx(ctx, func(tx *gorm.DB) error {
 		now := db.now()
 		var cur leaseRow
-		err := tx.Where("pair = ?", pair).Take(&cur).Error
+		err := tx.Where("pair = ?", row).Take(&cur).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
 		case err != nil:
@@ -42,13 +42,21 @@ func (db *DB) lockLease(ctx context.Context, pair string) (func(context.Context)
 			return fmt.Errorf("held by %s (host %s, pid %d) until %s: %w", cur.Holder, cur.Host, cur.PID,
 				cur.ExpiresAt.UTC().Format(time.RFC3339), engine.ErrLocked)
 		default:
-			if err := tx.Where("pair = ? AND holder = ?", pair, cur.Holder).Delete(&leaseRow{}).Error; err != nil {
+			if err := tx.Where("pair = ? AND holder = ?", row, cur.Holder).Delete(&leaseRow{}).Error; err != nil {
 				return err
 			}
 		}
-		return tx.Create(&leaseRow{Pair: pair, Holder: holder, Host: db.opts.Host, PID: db.opts.PID,
+		return tx.Create(&leaseRow{Pair: row, Holder: holder, Host: db.opts.Host, PID: db.opts.PID,
 			AcquiredAt: now, ExpiresAt: ts(now.Add(db.opts.LeaseTTL))}).Error
 	})
+	return holder, err
+}
+
+// lockLease takes the pair's lease and renews it until unlock. The
+// transaction is IMMEDIATE (see sqliteDSN), so two processes checking the
+// same lease are serialised by SQLite itself.
+func (db *DB) lockLease(ctx context.Context, pair string) (func(context.Context) error, error) {
+	holder, err := db.takeLease(ctx, pair)
 	if err != nil {
 		return nil, wrapf(err, "lock pair %s", pair)
 	}
