@@ -49,16 +49,5 @@ func (db *DB) LockPair(ctx context.Context, pair string) (func(context.Context) 
 	if err != nil {
 		return nil, err
 	}
-	l := &heldLock{}
-	forget := func() {
-		db.mu.Lock()
-		delete(db.locks, l)
-		db.mu.Unlock()
-	}
-	l.free = func(ctx context.Context) error { forget(); return free(ctx) }
-	l.drop = func(ctx context.Context) error { forget(); return drop(ctx) }
-	db.mu.Lock()
-	db.locks[l] = struct{}{}
-	db.mu.Unlock()
-	return l.release, nil
+	return db.track(free, drop).release, nil
 }
