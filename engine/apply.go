@@ -34,20 +34,27 @@ func (r *Reconciler) plan(ctx context.Context, st *runState, opts RunOptions) er
 // apply runs step 7: every due write in the outbox is attempted once. A
 // write left inflight by a crash or an unknown outcome is retried only after
 // the target side's feed was read late enough to have shown it.
+//
+// When the store can start and complete writes in batches, creations are
+// applied in chunks per target side (applybatch.go): one commit marks a
+// chunk inflight and one records its completions. Updates (a person's
+// resolutions) are applied one at a time.
 func (r *Reconciler) apply(ctx context.Context, st *runState) error {
 	if st.run.DryRun {
 		return nil
 	}
+	bs, batched := r.Store.(BatchOutboxStore)
 	var after int64
 	done := 0
 	for {
-		ws, err := r.Store.DueWrites(ctx, r.Pair.Name, r.Now(), after, 100)
+		ws, err := r.Store.DueWrites(ctx, r.Pair.Name, r.Now(), after, applyChunk)
 		if err != nil {
 			return fmt.Errorf("engine: read due writes: %w", err)
 		}
 		if len(ws) == 0 {
 			return nil
 		}
+		chunks := map[Side][]Write{}
 		for _, w := range ws {
 			after = w.ID
 			if err := ctx.Err(); err != nil {
@@ -57,7 +64,7 @@ func (r *Reconciler) apply(ctx context.Context, st *runState) error {
 			if st.stopped != nil {
 				return nil
 			}
-			if until, ok := st.paused[target]; ok && r.Now().Before(until) {
+			if r.isPaused(st, target) {
 				continue // the side asked us to slow down; the write stays due
 			}
 			if w.Status == WriteInflight && !w.Kind.IsUpdate() && !r.settledSince(st, w) {
@@ -73,13 +80,37 @@ func (r *Reconciler) apply(ctx context.Context, st *runState) error {
 				}
 				continue
 			}
+			if batched && !w.Kind.IsUpdate() {
+				chunks[target] = append(chunks[target], w)
+				continue
+			}
 			if err := r.applyWrite(ctx, st, w); err != nil {
 				return err
 			}
 			done++
 			r.progress(Progress{RunID: st.run.ID, Step: StepApply, Done: done})
 		}
+		for _, s := range []Side{Upstream, Local} {
+			if len(chunks[s]) == 0 {
+				continue
+			}
+			n, err := r.applyCreations(ctx, st, bs, s, chunks[s])
+			if n > 0 {
+				done += n
+				r.progress(Progress{RunID: st.run.ID, Step: StepApply, Done: done})
+			}
+			if err != nil {
+				return err
+			}
+		}
 	}
+}
+
+// isPaused reports whether side asked us to slow down (a 429, a used-up
+// budget) until a time still to come.
+func (r *Reconciler) isPaused(st *runState, side Side) bool {
+	until, ok := st.paused[side]
+	return ok && r.Now().Before(until)
 }
 
 // settledSince reports whether the target side's feed was read, in this
@@ -110,23 +141,14 @@ func (r *Reconciler) applyWrite(ctx context.Context, st *runState, w Write) erro
 	}
 	switch {
 	case cerr == nil:
-		st.wrote[target]++
-		rec := r.newRecord(target, created, now)
-		local, upstream := orient(source, w.Customer, created)
-		local.ID, upstream.ID = orient(source, w.SourceID, created.ID)
-		kind, reason := OutcomeCreatedUpstream, ReasonPushed
-		if target == Local {
-			kind, reason = OutcomeCreatedLocal, ReasonPulled
-		}
-		out := Outcome{RunID: st.run.ID, Pair: r.Pair.Name, Side: source, RecordID: w.SourceID,
-			Kind: kind, Reason: reason, Detail: "created as " + string(target) + " " + created.ID, At: now}
-		if err := r.Store.CompleteWrite(bg, Completion{WriteID: w.ID, LinkID: w.LinkID, OtherID: created.ID,
-			Record: rec, Base: baselineOf(r.Pair.Fields, local, upstream), Outcome: out}); err != nil {
+		c := r.creationCompletion(st, w, created, now)
+		if err := r.Store.CompleteWrite(bg, c); err != nil {
 			// The creation happened but is not recorded: the write stays
 			// inflight and the next feed read settles it.
 			return fmt.Errorf("engine: record creation of %s %s as %s: %w", source, w.SourceID, created.ID, err)
 		}
-		st.run.Counts.Add(kind, reason, 1)
+		st.wrote[target]++
+		st.run.Counts.Add(c.Outcome.Kind, c.Outcome.Reason, 1)
 		if rw, ok := r.Local.(RefWriter); ok && target == Upstream {
 			if err := rw.SetExternalRef(ctx, w.SourceID, created.ID); err != nil {
 				return fail(ReasonRefWriteFailed, err.Error())
@@ -142,6 +164,24 @@ func (r *Reconciler) applyWrite(ctx context.Context, st *runState, w Write) erro
 	default:
 		return r.failed(ctx, st, w, cerr)
 	}
+}
+
+// creationCompletion is what records the confirmed creation of w as
+// created: the pending link becomes active with the new id, the created
+// record is stored as seen, and the outcome says which record it came from.
+func (r *Reconciler) creationCompletion(st *runState, w Write, created Customer, now time.Time) Completion {
+	target := w.Kind.Target()
+	source := target.Other()
+	local, upstream := orient(source, w.Customer, created)
+	local.ID, upstream.ID = orient(source, w.SourceID, created.ID)
+	kind, reason := OutcomeCreatedUpstream, ReasonPushed
+	if target == Local {
+		kind, reason = OutcomeCreatedLocal, ReasonPulled
+	}
+	out := Outcome{RunID: st.run.ID, Pair: r.Pair.Name, Side: source, RecordID: w.SourceID,
+		Kind: kind, Reason: reason, Detail: "created as " + string(target) + " " + created.ID, At: now}
+	return Completion{WriteID: w.ID, LinkID: w.LinkID, OtherID: created.ID,
+		Record: r.newRecord(target, created, now), Base: baselineOf(r.Pair.Fields, local, upstream), Outcome: out}
 }
 
 // failed records a write that did not happen: a terminal error sends it to

@@ -75,6 +75,10 @@ type Reconciler struct {
 	// itself before leaving them to the next run.
 	MaxSettleWait time.Duration
 	Retry         RetryPolicy
+	// CreateConcurrency is how many single creations are sent at once to
+	// a side that cannot create in bulk (default 4); only with a store
+	// that applies writes in batches (BatchOutboxStore).
+	CreateConcurrency int
 	// SweepSize is how many linked upstream records each run re-reads,
 	// those verified longest ago, to catch what the change feed missed
 	// (deletes, merges, lost updates). 0 turns the sweep off.

@@ -53,12 +53,19 @@ func TestNoOverwriteOfLinkedRecords(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// isCreate reports whether r creates customers: X-Series and Square
+// CreateCustomer, or Square BulkCreateCustomers.
+func isCreate(r *http.Request) bool {
+	return r.Method == http.MethodPost &&
+		(strings.HasSuffix(r.URL.Path, "/customers") || strings.HasSuffix(r.URL.Path, "/customers/bulk-create"))
+}
+
 // dropAfterForward lets a create through to the simulator and then cuts the
 // connection, so the creation happens but its response is lost.
 func dropAfterForward(n *int, mu *sync.Mutex) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/customers") {
+			if isCreate(r) {
 				mu.Lock()
 				*n++
 				first := *n == 1
@@ -78,7 +85,7 @@ func dropAfterForward(n *int, mu *sync.Mutex) func(http.Handler) http.Handler {
 func refuseFirst(n *int, mu *sync.Mutex) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/customers") {
+			if isCreate(r) {
 				mu.Lock()
 				*n++
 				first := *n == 1

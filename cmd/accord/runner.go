@@ -139,6 +139,23 @@ type hookedStore struct {
 	created func(engine.Run)
 }
 
+// batchHookedStore is a hookedStore over a store that also applies
+// creations in chunks; the wrapper must not hide that from the engine.
+type batchHookedStore struct {
+	*hookedStore
+	engine.BatchOutboxStore
+}
+
+// hookStore wraps inner so that created hears of each run as it is
+// recorded, keeping inner's optional batch methods visible.
+func hookStore(inner engine.Store, created func(engine.Run)) engine.Store {
+	h := &hookedStore{Store: inner, created: created}
+	if b, ok := inner.(engine.BatchOutboxStore); ok {
+		return batchHookedStore{h, b}
+	}
+	return h
+}
+
 func (s *hookedStore) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error) {
 	run, err := s.Store.CreateRun(ctx, r)
 	if err == nil {
@@ -175,7 +192,7 @@ func (h *runHub) StartRun(ctx context.Context, pair, trigger string) (int64, err
 	rec.Pair.Guard = guard
 	started := make(chan int64, 1)
 	failed := make(chan error, 1)
-	rec.Store = &hookedStore{Store: rt.rec.Store, created: func(r engine.Run) {
+	rec.Store = hookStore(rt.rec.Store, func(r engine.Run) {
 		a.mu.Lock()
 		a.id = r.ID
 		a.mu.Unlock()
@@ -183,7 +200,7 @@ func (h *runHub) StartRun(ctx context.Context, pair, trigger string) (int64, err
 		h.byID[r.ID] = a
 		h.mu.Unlock()
 		started <- r.ID
-	}}
+	})
 	rec.Progress = a.publish
 	h.wg.Add(1)
 	go func() {

@@ -38,8 +38,20 @@ func (c *Client) observe(h http.Header) {
 	reset, _ := parseReset(h.Get("X-RateLimit-Reset"), c.now())
 	s := &c.limits
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.known && !reset.IsZero() && !s.reset.IsZero() {
+		// Concurrent requests are answered in any order: an answer from
+		// an earlier window, or one of the same window that says more is
+		// left than a later one did, is stale (what is left of a window
+		// only goes down).
+		switch d := reset.Sub(s.reset); {
+		case d <= -time.Second:
+			return
+		case d < time.Second && remaining >= s.remaining:
+			return
+		}
+	}
 	s.known, s.limit, s.remaining, s.reset = true, limit, remaining, reset
-	s.mu.Unlock()
 }
 
 // reserve is how many requests of a window are left to others: the limit is

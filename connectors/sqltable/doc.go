@@ -83,5 +83,6 @@
 // has no idempotency key, so the key argument is unused; a creation whose
 // outcome is unknown is settled by the engine from the next pull, which finds
 // the row through its upstream-id column. SetExternalRef writes only the
-// upstream-id column, never updated_at.
+// upstream-id column, never updated_at; SetExternalRefs does the same for a
+// chunk of creations in one transaction.
 package sqltable

@@ -3,6 +3,7 @@ package sqltable
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -33,6 +34,29 @@ func (t *Table) Create(ctx context.Context, c engine.Customer, _ string) (engine
 	if err := ctx.Err(); err != nil {
 		return engine.Customer{}, fmt.Errorf("sqltable: create in %s: %w", t.cfg.Table, err)
 	}
+	if err := t.canNumber(); err != nil {
+		return engine.Customer{}, err
+	}
+	stamp, err := t.stamp(ctx)
+	if err != nil {
+		return engine.Customer{}, err
+	}
+	q, args := t.insert(c, stamp)
+	rows, err := t.db.QueryContext(ctx, q, args...)
+	return t.inserted(rows, err)
+}
+
+// canNumber fails, terminally, when new rows cannot get an id.
+func (t *Table) canNumber() error {
+	if !t.id.hasDefault && t.id.kind == kindInt {
+		return engine.Terminal(fmt.Errorf("sqltable: create in %s: %w: %s", t.cfg.Table, engine.ErrInvalid, t.noIDDefault()))
+	}
+	return nil
+}
+
+// insert is the INSERT ... RETURNING statement that creates c with
+// updated_at = stamp.
+func (t *Table) insert(c engine.Customer, stamp any) (string, []any) {
 	var cols, marks []string
 	var args []any
 	add := func(col column, v any) {
@@ -41,15 +65,7 @@ func (t *Table) Create(ctx context.Context, c engine.Customer, _ string) (engine
 		marks = append(marks, "$"+strconv.Itoa(len(args)))
 	}
 	if !t.id.hasDefault {
-		if t.id.kind == kindInt {
-			return engine.Customer{}, engine.Terminal(fmt.Errorf("sqltable: create in %s: %w: %s",
-				t.cfg.Table, engine.ErrInvalid, t.noIDDefault()))
-		}
 		add(t.id, newUUID())
-	}
-	stamp, err := t.stamp(ctx)
-	if err != nil {
-		return engine.Customer{}, err
 	}
 	add(t.ts, stamp)
 	if t.up != nil {
@@ -58,21 +74,40 @@ func (t *Table) Create(ctx context.Context, c engine.Customer, _ string) (engine
 	for _, m := range t.fields {
 		add(m.col, nullable(m.col, c.Field(m.field)))
 	}
-	q := "INSERT INTO " + t.table + " (" + strings.Join(cols, ", ") + ") VALUES (" +
-		strings.Join(marks, ", ") + ") RETURNING " + t.selectList
+	return "INSERT INTO " + t.table + " (" + strings.Join(cols, ", ") + ") VALUES (" +
+		strings.Join(marks, ", ") + ") RETURNING " + t.selectList, args
+}
 
-	op := "create in " + t.cfg.Table
-	rows, err := t.db.QueryContext(ctx, q, args...)
+// inserted reads the row an insert returned (rows, err are its query's).
+func (t *Table) inserted(rows *sql.Rows, err error) (engine.Customer, error) {
+	vals, err := t.returned(rows, err)
 	if err != nil {
-		return engine.Customer{}, t.writeError(op, err)
+		return engine.Customer{}, err
+	}
+	return t.decodeInserted(vals)
+}
+
+// returned reads what an insert's RETURNING gave; an error is the
+// statement's, classified by writeError.
+func (t *Table) returned(rows *sql.Rows, err error) ([][]any, error) {
+	if err != nil {
+		return nil, t.writeError("create in "+t.cfg.Table, err)
 	}
 	vals, err := scanAll(rows)
 	if cerr := rows.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return engine.Customer{}, t.writeError(op, err)
+		return nil, t.writeError("create in "+t.cfg.Table, err)
 	}
+	return vals, nil
+}
+
+// decodeInserted decodes the row an insert returned. The row exists even
+// when it cannot be decoded: that is an unknown outcome, to be settled (or
+// quarantined) by the next pull.
+func (t *Table) decodeInserted(vals [][]any) (engine.Customer, error) {
+	op := "create in " + t.cfg.Table
 	if len(vals) != 1 {
 		return engine.Customer{}, fmt.Errorf("sqltable: %s: %d rows returned: %w", op, len(vals), engine.ErrUnknownOutcome)
 	}

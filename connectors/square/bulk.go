@@ -9,15 +9,10 @@ import (
 	"github.com/accordhq/accord/engine"
 )
 
-// Creation is one customer for CreateMany, with the idempotency key derived
-// from its pending link.
-type Creation struct {
-	Customer engine.Customer
-	Key      string
-}
+var _ engine.BatchCreator = (*Client)(nil)
 
-// Result is the outcome of one Creation: the customer as stored, or an
-// error classified as for Create.
+// Result is the outcome of one id of GetMany: the customer, or an error
+// classified as for Get.
 type Result struct {
 	Customer engine.Customer
 	Err      error
@@ -26,33 +21,22 @@ type Result struct {
 // bulkLimit is BulkCreateCustomers' maximum number of entries.
 const bulkLimit = 100
 
-// CreateMany creates customers with BulkCreateCustomers, up to 100 per
-// call, each entry keyed by its idempotency key. It returns one Result per
-// Creation, in order.
+// CreateMany implements engine.BatchCreator with BulkCreateCustomers, up
+// to 100 customers per call, each entry keyed by its idempotency key. It
+// returns one result per creation, in order.
 //
-// Entries that fail Validate (or lack an external ref) get a terminal error
-// and are not sent. A call that fails as a whole is retried with the same
-// keys like Create; when it still fails, every entry of that call gets the
-// error (engine.ErrUnknownOutcome if it may have been applied). Per-entry
-// errors from Square are engine.Terminal around an *APIError, except
-// server-side ones, which are ErrUnknownOutcome, and RATE_LIMITED, which is
-// an *engine.RetryAfterError; an entry missing from the answer is
-// ErrUnknownOutcome. Retrying any of them with the same key is safe.
-//
-// The error is non-nil only when the input is unusable (an empty or
-// repeated key); then nothing is sent.
-func (c *Client) CreateMany(ctx context.Context, cs []Creation) ([]Result, error) {
+// Entries that fail Validate, lack an external ref or a key, or repeat a
+// key already in cs get a terminal error and are not sent. A call that
+// fails as a whole is retried with the same keys like Create; when it still
+// fails, every entry of that call gets the error (engine.ErrUnknownOutcome
+// if it may have been applied). Per-entry errors from Square are
+// engine.Terminal around an *APIError, except server-side ones, which are
+// ErrUnknownOutcome, and RATE_LIMITED, which is an *engine.RetryAfterError;
+// an entry missing from the answer is ErrUnknownOutcome. Retrying any of
+// them with the same key is safe.
+func (c *Client) CreateMany(ctx context.Context, cs []engine.Creation) []engine.CreateResult {
+	out := make([]engine.CreateResult, len(cs))
 	seen := make(map[string]bool, len(cs))
-	for i, cr := range cs {
-		switch {
-		case cr.Key == "":
-			return nil, fmt.Errorf("square: bulk create: creation %d has no idempotency key: %w", i, engine.ErrInvalid)
-		case seen[cr.Key]:
-			return nil, fmt.Errorf("square: bulk create: idempotency key %q is given twice: %w", cr.Key, engine.ErrInvalid)
-		}
-		seen[cr.Key] = true
-	}
-	out := make([]Result, len(cs))
 	var batch []int // indexes into cs
 	flush := func() {
 		if len(batch) > 0 {
@@ -61,20 +45,27 @@ func (c *Client) CreateMany(ctx context.Context, cs []Creation) ([]Result, error
 		}
 	}
 	for i, cr := range cs {
-		if err := c.checkCreate(cr.Customer, cr.Key); err != nil {
+		err := c.checkCreate(cr.Customer, cr.Key)
+		if err == nil && seen[cr.Key] {
+			// Sent twice in one request, a key would be one map entry:
+			// one customer for two creations.
+			err = engine.Terminal(fmt.Errorf("idempotency key %q is given twice: %w", cr.Key, engine.ErrInvalid))
+		}
+		if err != nil {
 			out[i].Err = fmt.Errorf("square: bulk create for external ref %s: %w", cr.Customer.ExternalRef, err)
 			continue
 		}
+		seen[cr.Key] = true
 		if batch = append(batch, i); len(batch) == bulkLimit {
 			flush()
 		}
 	}
 	flush()
-	return out, nil
+	return out
 }
 
 // bulkCreate sends one BulkCreateCustomers call for cs[idx] and fills out.
-func (c *Client) bulkCreate(ctx context.Context, cs []Creation, idx []int, out []Result) {
+func (c *Client) bulkCreate(ctx context.Context, cs []engine.Creation, idx []int, out []engine.CreateResult) {
 	entries := make(map[string]createBody, len(idx))
 	for _, i := range idx {
 		entries[cs[i].Key] = c.createBody(cs[i].Customer)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/accordhq/accord/connectors/square"
 	"github.com/accordhq/accord/engine"
 )
 
@@ -32,6 +31,8 @@ func TestCreateManySplitsBy100AndMapsEachEntry(t *testing.T) {
 				out[key] = sqErr("INVALID_REQUEST_ERROR", "INVALID_EMAIL_ADDRESS", "email_address", "bad")
 			case "busy":
 				out[key] = sqErr("API_ERROR", "INTERNAL_SERVER_ERROR", "", "busy")
+			case "throttled":
+				out[key] = sqErr("RATE_LIMIT_ERROR", "RATE_LIMITED", "", "slow down")
 			case "missing":
 			default:
 				out[key] = map[string]any{"customer": customer("SQ-"+key, "2026-03-04T10:00:00.000Z",
@@ -42,18 +43,19 @@ func TestCreateManySplitsBy100AndMapsEachEntry(t *testing.T) {
 	}
 	b := setup(t, h, nil)
 	clk = b.clock
-	var cs []square.Creation
+	var cs []engine.Creation
 	for i := range 150 {
-		cs = append(cs, square.Creation{Key: fmt.Sprint("k", i),
+		cs = append(cs, engine.Creation{Key: fmt.Sprint("k", i),
 			Customer: engine.Customer{ID: fmt.Sprint("l", i), FirstName: "N", ExternalRef: fmt.Sprint("l", i)}})
 	}
 	cs[3].Customer.ExternalRef = "bad-email"
 	cs[4].Customer.ExternalRef = "busy"
 	cs[5].Customer.ExternalRef = "missing"
 	cs[6].Customer = engine.Customer{ID: "l6", ExternalRef: "l6"} // incomplete: never sent
-	res, err := b.client.CreateMany(t.Context(), cs)
-	if err != nil || len(res) != 150 {
-		t.Fatalf("CreateMany = %d results, %v", len(res), err)
+	cs[7].Customer.ExternalRef = "throttled"
+	res := b.client.CreateMany(t.Context(), cs)
+	if len(res) != 150 {
+		t.Fatalf("CreateMany = %d results, want 150", len(res))
 	}
 	if rec.count() != 2 || sizes[0] != 100 || sizes[1] != 49 {
 		t.Fatalf("calls %d with sizes %v, want 100 and 49 (the incomplete one not sent)", rec.count(), sizes)
@@ -72,17 +74,26 @@ func TestCreateManySplitsBy100AndMapsEachEntry(t *testing.T) {
 			if !errors.Is(r.Err, engine.ErrIncomplete) {
 				t.Errorf("incomplete entry: %v, want ErrIncomplete", r.Err)
 			}
+		case 7:
+			if _, ok := engine.RetryAfter(r.Err); !ok || engine.IsTerminal(r.Err) || errors.Is(r.Err, engine.ErrUnknownOutcome) {
+				t.Errorf("rate-limited entry: %v, want a RetryAfterError (not applied, retry later)", r.Err)
+			}
 		default:
 			if r.Err != nil || r.Customer.ID != "SQ-"+cs[i].Key || r.Customer.ExternalRef != cs[i].Customer.ExternalRef {
 				t.Fatalf("entry %d = %+v, %v", i, r.Customer, r.Err)
 			}
 		}
 	}
-	if _, err := b.client.CreateMany(t.Context(), []square.Creation{cs[0], cs[0]}); !errors.Is(err, engine.ErrInvalid) {
-		t.Fatalf("repeated key: %v, want ErrInvalid", err)
+	n := rec.count()
+	res = b.client.CreateMany(t.Context(), []engine.Creation{cs[0], cs[0]})
+	if res[0].Err != nil || !engine.IsTerminal(res[1].Err) || !errors.Is(res[1].Err, engine.ErrInvalid) {
+		t.Fatalf("repeated key: %v, %v; want the first created and the second rejected as invalid", res[0].Err, res[1].Err)
 	}
-	if res, err := b.client.CreateMany(t.Context(), nil); err != nil || len(res) != 0 {
-		t.Fatalf("empty input = %v, %v", res, err)
+	if rec.count() != n+1 {
+		t.Fatalf("repeated key: %d calls, want 1", rec.count()-n)
+	}
+	if res := b.client.CreateMany(t.Context(), nil); len(res) != 0 || rec.count() != n+1 {
+		t.Fatalf("empty input = %v after %d calls, want nothing sent", res, rec.count()-n-1)
 	}
 }
 
@@ -97,12 +108,12 @@ func TestCreateManyRetriesAFailedCallWithTheSameBytes(t *testing.T) {
 	b := setup(t, sequence(&rec, &clk, reply{status: 503, body: []byte("busy")}, reply{status: 200, cut: true},
 		reply{status: 200, body: ok}), nil)
 	clk = b.clock
-	res, err := b.client.CreateMany(t.Context(), []square.Creation{
+	res := b.client.CreateMany(t.Context(), []engine.Creation{
 		{Key: "b", Customer: engine.Customer{ID: "2", Email: "b@example.com", ExternalRef: "2"}},
 		{Key: "a", Customer: engine.Customer{ID: "1", Company: "A Ltd", ExternalRef: "1"}},
 	})
-	if err != nil || res[0].Customer.ID != "SB" || res[1].Customer.ID != "SA" {
-		t.Fatalf("CreateMany = %+v, %v", res, err)
+	if res[0].Err != nil || res[1].Err != nil || res[0].Customer.ID != "SB" || res[1].Customer.ID != "SA" {
+		t.Fatalf("CreateMany = %+v", res)
 	}
 	if rec.count() != 3 || rec.body(0) != rec.body(1) || rec.body(1) != rec.body(2) {
 		t.Fatalf("bodies %q: want three identical sends", rec.bodies)
@@ -110,7 +121,7 @@ func TestCreateManyRetriesAFailedCallWithTheSameBytes(t *testing.T) {
 
 	var rec2 recorder
 	b2 := setup(t, sequence(&rec2, &clk, reply{status: 500, body: sqErr("API_ERROR", "INTERNAL_SERVER_ERROR", "", "")}), nil)
-	res, _ = b2.client.CreateMany(t.Context(), []square.Creation{{Key: "a", Customer: newCustomer}})
+	res = b2.client.CreateMany(t.Context(), []engine.Creation{{Key: "a", Customer: newCustomer}})
 	if !errors.Is(res[0].Err, engine.ErrUnknownOutcome) {
 		t.Fatalf("a call that always fails: %v, want ErrUnknownOutcome on its entries", res[0].Err)
 	}

@@ -1,8 +1,10 @@
 // Package square is accord's client for the Square Customers API (v2). A
 // *Client is the upstream side of a pair: it implements engine.Connector,
-// engine.Rewinder, engine.CallCounter and engine.Updater, and offers
-// CreateMany (BulkCreateCustomers), GetMany (BulkRetrieveCustomers) and
-// UpdateVersion (optimistic concurrency) beyond them.
+// engine.Rewinder, engine.CallCounter, engine.Updater and
+// engine.BatchCreator (CreateMany, with BulkCreateCustomers, which the
+// engine uses for every creation), and offers GetMany
+// (BulkRetrieveCustomers) and UpdateVersion (optimistic concurrency)
+// beyond them.
 //
 // It imports the standard library and engine; never store, web, matchers
 // or another connector. Its simulator lives in sim/ and is used only by the

@@ -25,7 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 	var all []test
 	for _, group := range [][]test{
 		migrateTests, savePageTests, recordTests, linkTests, suggestionTests, duplicateTests,
-		blockedTests, conflictTests, outboxTests, runTests, lockTests, usageTests, dashboardTests, fuzzyTests,
+		blockedTests, conflictTests, outboxTests, outboxBatchTests, runTests, lockTests, usageTests, dashboardTests, fuzzyTests,
 	} {
 		all = append(all, group...)
 	}
