@@ -19,7 +19,11 @@ type planStats struct {
 }
 
 // analyzeEvery is the smallest batch of writes worth an ANALYZE; past it,
-// an ANALYZE follows each growth of a quarter.
+// an ANALYZE follows each doubling. Plans go wrong when a table the planner
+// believes empty holds thousands of rows, not when it grew by a quarter,
+// and each ANALYZE samples the big tables for about a second: at a quarter
+// a first run of 100,000 customers a side paid for 17 of them, at a
+// doubling 7.
 const analyzeEvery = 10000
 
 // noteWrites counts n written rows and analyses the hot tables when enough
@@ -31,7 +35,7 @@ func (db *DB) noteWrites(ctx context.Context, n int) {
 	s := &db.stats
 	s.mu.Lock()
 	s.written += int64(n)
-	due := s.written >= max(analyzeEvery, s.known/4)
+	due := s.written >= max(analyzeEvery, s.known)
 	if due {
 		s.known += s.written
 		s.written = 0

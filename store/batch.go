@@ -32,17 +32,7 @@ func (db *DB) ApplyBatch(ctx context.Context, b engine.Batch) error {
 			{"settle pending links", func() error { return settle(tx, b.Pair, b.RunID, b.Settle, at) }},
 			{"change link states", func() error { return setLinkStates(tx, b.LinkStates, at) }},
 			{"insert suggestions", func() error { return insertSuggestions(tx, b.Pair, b.RunID, at, b.Suggestions) }},
-			{"merge duplicate sets", func() error {
-				for _, d := range b.Duplicates {
-					if d.Side == "" {
-						d.Side = b.Side
-					}
-					if err := mergeDuplicates(tx, b.Pair, b.RunID, at, d); err != nil {
-						return err
-					}
-				}
-				return nil
-			}},
+			{"merge duplicate sets", func() error { return mergeDuplicateSets(tx, b.Pair, b.Side, b.RunID, at, b.Duplicates) }},
 			{"open conflicts", func() error { return openConflicts(tx, b.Pair, b.RunID, at, b.Conflicts) }},
 			{"close conflicts", func() error { return closeConflicts(tx, at, b.CloseConflicts) }},
 			{"plan writes", func() error { return planWrites(tx, b.Pair, b.RunID, at, b.Writes) }},

@@ -89,9 +89,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	}
 	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard}
 	if opts.Logger != nil {
-		cfg.Logger = logger.NewSlogLogger(opts.Logger, logger.Config{
+		cfg.Logger = sparseTrace{slow: time.Second, Interface: logger.NewSlogLogger(opts.Logger, logger.Config{
 			SlowThreshold: time.Second, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true,
-		})
+		})}
 	}
 
 	db := &DB{dsn: dsn, opts: opts, log: log, locks: map[*heldLock]struct{}{}}

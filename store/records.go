@@ -168,10 +168,9 @@ func (db *DB) MarkDirty(ctx context.Context, pair string, side engine.Side, ids 
 // DirtyRecords returns up to limit dirty records of a side with id greater
 // than after, ordered by id.
 func (db *DB) DirtyRecords(ctx context.Context, pair string, side engine.Side, after string, limit int) ([]engine.Record, error) {
-	var rows []recordRow
-	err := db.orm(ctx).
-		Where("pair = ? AND side = ? AND dirty AND id > ?", pair, string(side), after).
-		Order("id").Limit(limit).Find(&rows).Error
+	rows, err := findRecordRows(db.orm(ctx), "SELECT "+recordSelectList+
+		" FROM records WHERE pair = ? AND side = ? AND dirty AND id > ? ORDER BY id LIMIT ?",
+		pair, string(side), after, limit)
 	if err != nil {
 		return nil, wrapf(err, "dirty records of %s %s after %q", pair, side, after)
 	}
@@ -203,9 +202,10 @@ func (db *DB) FindRecords(ctx context.Context, pair string, side engine.Side, ke
 	}
 	var out []engine.Record
 	for _, part := range chunks(distinct(values), inChunk) {
-		var rows []recordRow
-		q := fmt.Sprintf("pair = ? AND side = ? AND %s IN ? AND %s <> ''", col, col)
-		if err := db.orm(ctx).Where(q, pair, string(side), part).Find(&rows).Error; err != nil {
+		q := fmt.Sprintf("SELECT %s FROM records WHERE pair = ? AND side = ? AND %s IN ? AND %s <> ''",
+			recordSelectList, col, col)
+		rows, err := findRecordRows(db.orm(ctx), q, pair, string(side), part)
+		if err != nil {
 			return nil, wrapf(err, "find %s records of %s by %s", side, pair, key)
 		}
 		out = append(out, recordsToEngine(rows)...)
