@@ -87,7 +87,7 @@ func (h *Handler) runLine(p PairInfo, r engine.Run) *views.RunLine {
 	id := strconv.FormatInt(r.ID, 10)
 	return &views.RunLine{ID: id, URL: pairURL(p.Name, "runs/"+id), Status: runBadge(r.Status), Started: h.fmtTime(r.StartedAt),
 		Ago: h.fmtAgo(r.StartedAt), Duration: fmtDuration(r.Duration(h.Now())), APICalls: fmtInt64(r.APICalls),
-		Trigger: r.Trigger, Summary: strings.TrimSpace(runSummary(r) + " " + runProblems(r))}
+		Trigger: r.Trigger, Summary: joinNonEmpty("; ", runSummary(r), runProblems(r))}
 }
 
 func (h *Handler) outcomeLines(p PairInfo, r engine.Run) []views.OutcomeLine {
@@ -163,4 +163,15 @@ func (h *Handler) apiOverview(c *gin.Context) {
 		out["last_run"] = h.newAPIRun(runs[0])
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// joinNonEmpty joins the parts that are not empty with sep.
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
 }
