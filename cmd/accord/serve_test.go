@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,36 +16,7 @@ import (
 // server stops when the test ends, and must exit cleanly.
 func startServe(t *testing.T, env map[string]string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, pw, io.Discard)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		cancel()
-		t.Fatalf("serve printed nothing: %v (exit %d)", err, <-done)
-	}
-	go io.Copy(io.Discard, pr) //nolint:errcheck // drain until the writer closes
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "accord dashboard at ")
-	if !ok {
-		cancel()
-		t.Fatalf("first line %q", line)
-	}
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != exitOK {
-				t.Errorf("serve exited %d after cancel", code)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("serve did not stop within 30s of cancel")
-		}
-	})
-	return base
+	return startReplica(t, env, args...).base
 }
 
 func TestUserAddAndServe(t *testing.T) {
