@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -36,10 +37,32 @@ type pairFixture struct {
 
 func newPairFixture(t *testing.T, extra string) pairFixture {
 	t.Helper()
+	return newPairFixtureWith(t, fixtureOptions{extra: extra})
+}
+
+// fixtureOptions vary a pairFixture.
+type fixtureOptions struct {
+	// locals, when set, are the shop's customers instead of Ann (id 1,
+	// who matches upstream by email) and Bob (id 2, local only).
+	locals []demoLocal
+	// wrap, when set, wraps the simulator's handler (to fault or record
+	// requests).
+	wrap func(http.Handler) http.Handler
+	// extra is appended to the configuration: keys of the pair at four
+	// spaces, or top-level keys at none.
+	extra string
+}
+
+func newPairFixtureWith(t *testing.T, o fixtureOptions) pairFixture {
+	t.Helper()
 	dir := t.TempDir()
 	shop := filepath.Join(dir, "shop.db")
-	if err := writeDemoShop(context.Background(), shop, []demoLocal{{ID: 1, FirstName: "Ann", LastName: "Lee",
-		Email: "ann@mail.nz"}, {ID: 2, FirstName: "Bob", LastName: "Local", Email: "bob@mail.nz"}}, time.Now()); err != nil {
+	locals := o.locals
+	if locals == nil {
+		locals = []demoLocal{{ID: 1, FirstName: "Ann", LastName: "Lee", Email: "ann@mail.nz"},
+			{ID: 2, FirstName: "Bob", LastName: "Local", Email: "bob@mail.nz"}}
+	}
+	if err := writeDemoShop(context.Background(), shop, locals, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s, err := sim.New(sim.Options{Token: "tok"})
@@ -49,7 +72,11 @@ func newPairFixture(t *testing.T, extra string) pairFixture {
 	if err := s.Load(strings.NewReader(`[{"first_name":"Ann","last_name":"Lee","email":"ANN@mail.nz"}]`)); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(s)
+	var h http.Handler = s
+	if o.wrap != nil {
+		h = o.wrap(s)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	cfg := filepath.Join(dir, "accord.yaml")
 	body := fmt.Sprintf(`database: sqlite:%s
@@ -64,7 +91,7 @@ pairs:
       type: lightspeed
       base_url: %s
       token: ${TOKEN}
-%s`, filepath.Join(dir, "accord.db"), shop, srv.URL, extra)
+%s`, filepath.Join(dir, "accord.db"), shop, srv.URL, o.extra)
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

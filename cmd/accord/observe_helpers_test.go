@@ -1,20 +1,15 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/accordhq/accord/connectors/lightspeed/sim"
 	"github.com/accordhq/accord/notify/notifytest"
 )
 
@@ -34,41 +29,12 @@ type observed struct {
 func startObserved(t *testing.T, wrap func(http.Handler) http.Handler, locals []demoLocal, pairKeys, notifyKeys string) *observed {
 	t.Helper()
 	o := &observed{t: t, mailbox: notifytest.NewSMTP(t, "", "")}
-	dir := t.TempDir()
-	shop := filepath.Join(dir, "shop.db")
 	locals = append([]demoLocal{{ID: 1, FirstName: "Ann", LastName: "Lee", Email: "ann@mail.nz"}}, locals...)
-	if err := writeDemoShop(context.Background(), shop, locals, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	s, err := sim.New(sim.Options{Token: "tok"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Load(strings.NewReader(`[{"first_name":"Ann","last_name":"Lee","email":"ANN@mail.nz"}]`)); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(wrap(s))
-	t.Cleanup(srv.Close)
-	cfg := filepath.Join(dir, "accord.yaml")
-	body := fmt.Sprintf(`database: sqlite:%s
-pairs:
-  - name: main
-    local:
-      dsn: sqlite:%s
-      table: customers
-      upstream_id: lightspeed_id
-      fields: {email: email, first_name: first_name, last_name: last_name}
-    upstream:
-      type: lightspeed
-      base_url: %s
-      token: ${TOKEN}
-%snotify:
+	f := newPairFixtureWith(t, fixtureOptions{locals: locals, wrap: wrap, extra: fmt.Sprintf(`%snotify:
   email: {smtp_host: %s, smtp_port: %d, from: accord@shop.example, to: [ops@shop.example], tls: none}
   interval: 1h
-%s`, filepath.Join(dir, "accord.db"), shop, srv.URL, pairKeys, o.mailbox.Host, o.mailbox.Port, notifyKeys)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+%s`, pairKeys, o.mailbox.Host, o.mailbox.Port, notifyKeys)})
+	cfg := f.cfg
 	env := map[string]string{"TOKEN": "tok"}
 	if code, out, errOut := runCLI(t, env, "user", "add", "ops@shop.example", "--config", cfg); code != exitOK {
 		t.Fatalf("user add: %d %s %s", code, out, errOut)
