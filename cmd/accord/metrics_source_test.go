@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,11 +15,7 @@ import (
 func TestMetricSourceSumsRunsOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := openStore(ctx, "sqlite:"+filepath.Join(t.TempDir(), "accord.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := tempStore(t)
 	add := func(status engine.RunStatus, age time.Duration, emails int) {
 		t.Helper()
 		r, err := db.CreateRun(ctx, engine.Run{Pair: "main", StartedAt: time.Now().Add(-age)})

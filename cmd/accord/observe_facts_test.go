@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,11 +14,7 @@ import (
 func TestNoticeFactsReadTheConnection(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := openStore(ctx, "sqlite:"+filepath.Join(t.TempDir(), "accord.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := tempStore(t)
 	facts := noticeFacts{db: db}
 	find := func(pair string, k notify.Kind) (notify.Condition, bool) {
 		t.Helper()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 	"testing"
 
@@ -9,20 +10,25 @@ import (
 	"github.com/accordhq/accord/store"
 )
 
+// tempStore opens a migrated SQLite store in the test's directory, closed
+// when the test ends.
+func tempStore(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := openStore(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "accord.db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
 // Runs started from the dashboard apply creations in chunks like `accord
 // run`: the hook that reports a run's id keeps the store's batch methods
 // visible to the engine.
 func TestHookStoreKeepsBatchMethods(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "accord.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := tempStore(t)
 	var seen []int64
 	hooked := hookStore(db, func(r engine.Run) { seen = append(seen, r.ID) })
 	if _, ok := hooked.(engine.BatchOutboxStore); !ok {
